@@ -1,0 +1,156 @@
+// Package correlate turns assembled OOM dumps into incidents: it derives
+// identities from cgroup paths, merges the same kill read from several
+// inputs, gives each incident a stable ID and orders them.
+package correlate
+
+import "strings"
+
+// CgroupIdentity is what a cgroup path says about the task in it
+// (kubernetes-side.md §3, kernel-oom-formats.md §12).
+type CgroupIdentity struct {
+	Path        string  `json:"path"`
+	Runtime     *string `json:"runtime"`      // containerd, cri-o, docker; null when the leaf does not say
+	ContainerID *string `json:"container_id"` // 64 hex
+	PodUID      *string `json:"pod_uid"`      // with dashes (or the static-pod hash)
+	QOSTier     *string `json:"qos_tier"`     // guaranteed, burstable, besteffort
+	Conmon      bool    `json:"conmon,omitempty"`
+}
+
+// ParseCgroupPath reads a cgroup path in any of the forms the kubelet,
+// container runtimes and systemd produce, with any prefix (nested
+// containers, LXC, kind) before them. It never fails: a path it cannot read
+// gives an identity with only Path set.
+func ParseCgroupPath(path string) CgroupIdentity {
+	id := CgroupIdentity{Path: path}
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if n := len(parts); n > 1 && parts[n-1] == "container" {
+		parts = parts[:n-1] // crun puts the process one level below the scope
+	}
+	if n := len(parts); n > 0 {
+		id.Runtime, id.ContainerID, id.Conmon = parseRuntimeLeaf(parts[n-1])
+		if id.ContainerID == nil && n > 1 && (parts[n-2] == "docker" || strings.HasSuffix(parts[n-2], "docker")) && isHex64(parts[n-1]) {
+			id.Runtime = ptr("docker")
+		}
+	}
+	kube := -1
+	for i, p := range parts {
+		if p == "kubepods" || strings.HasPrefix(p, "kubepods.") {
+			kube = i
+			break
+		}
+	}
+	if kube < 0 {
+		return id
+	}
+	id.QOSTier = ptr("guaranteed")
+	for _, p := range parts[kube+1:] {
+		if tier, uid, ok := parsePodComponent(p); ok {
+			id.PodUID = &uid
+			if tier != "" {
+				id.QOSTier = &tier
+			}
+			return id
+		}
+		if t := tierComponent(p); t != "" {
+			id.QOSTier = &t
+		}
+	}
+	id.QOSTier = nil // a tier or the kubepods root itself, no pod
+	return id
+}
+
+// parseRuntimeLeaf reads the container's own cgroup name.
+func parseRuntimeLeaf(leaf string) (runtime, containerID *string, conmon bool) {
+	name := strings.TrimSuffix(leaf, ".scope")
+	for _, p := range []struct{ prefix, runtime string }{
+		{"cri-containerd-", "containerd"}, {"crio-conmon-", "cri-o"}, {"crio-", "cri-o"},
+		{"docker-", "docker"}, {"libpod-", "podman"},
+	} {
+		if id, ok := strings.CutPrefix(name, p.prefix); ok && isHex64(id) {
+			return ptr(p.runtime), &id, p.prefix == "crio-conmon-"
+		}
+	}
+	if isHex64(leaf) {
+		return nil, &leaf, false
+	}
+	return nil, nil, false
+}
+
+// parsePodComponent reads "pod<uid>" (cgroupfs) or
+// "kubepods-<tier>-pod<uid_>.slice" / "kubepods-pod<uid_>.slice" (systemd).
+// The tier is read from this component because the QoS component may be
+// mangled in pasted logs.
+func parsePodComponent(p string) (tier, uid string, ok bool) {
+	if u, found := strings.CutPrefix(p, "pod"); found && looksLikeUID(u) {
+		return "", u, true
+	}
+	name, found := strings.CutSuffix(p, ".slice")
+	if !found || !strings.HasPrefix(name, "kubepods-") {
+		return "", "", false
+	}
+	i := strings.LastIndex(name, "-pod")
+	if i < 0 {
+		return "", "", false
+	}
+	u := strings.ReplaceAll(name[i+4:], "_", "-")
+	if !looksLikeUID(u) {
+		return "", "", false
+	}
+	tier = strings.TrimPrefix(name[:i], "kubepods")
+	tier = strings.TrimPrefix(tier, "-")
+	if tier == "" {
+		tier = "guaranteed"
+	}
+	return tier, u, true
+}
+
+func tierComponent(p string) string {
+	switch strings.TrimSuffix(strings.TrimPrefix(p, "kubepods-"), ".slice") {
+	case "burstable":
+		return "burstable"
+	case "besteffort":
+		return "besteffort"
+	}
+	return ""
+}
+
+// looksLikeUID accepts a dashed UUID or a static pod's 32-hex config hash.
+func looksLikeUID(s string) bool {
+	if len(s) == 36 {
+		for i, c := range s {
+			if i == 8 || i == 13 || i == 18 || i == 23 {
+				if c != '-' {
+					return false
+				}
+			} else if !isHexRune(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range s {
+		if !isHexRune(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !isHexRune(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHexRune(c rune) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
+
+func ptr[T any](v T) *T { return &v }

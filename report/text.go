@@ -1,0 +1,135 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/oomtriage/oomtriage/correlate"
+)
+
+// WriteText writes a plain report for a person: a summary, then one block
+// per incident. Lines stay within 100 columns except for long cgroup paths.
+func WriteText(w io.Writer, r *Report) error {
+	tw := &textWriter{w: w}
+	tw.summary(r)
+	for i := range r.Incidents {
+		tw.incident(i+1, &r.Incidents[i])
+	}
+	for _, warn := range r.Warnings {
+		tw.printf("warning: %s\n", warn)
+	}
+	return tw.err
+}
+
+// textWriter remembers the first write error so the layout code stays flat.
+type textWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+func (t *textWriter) summary(r *Report) {
+	byKind := map[string]int{}
+	var kinds []string
+	for _, inc := range r.Incidents {
+		if byKind[inc.OOMKind] == 0 {
+			kinds = append(kinds, inc.OOMKind)
+		}
+		byKind[inc.OOMKind]++
+	}
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", byKind[k], k))
+	}
+	t.printf("oomtriage %s: %d OOM incident(s) in %d input(s)", r.Tool.Version, len(r.Incidents), len(r.Inputs))
+	if len(parts) > 0 {
+		t.printf(" (%s)", strings.Join(parts, ", "))
+	}
+	t.printf("\n")
+	for _, in := range r.Inputs {
+		t.printf("  input %s: %s, %d lines, %d incident(s)", in.Path, in.Kind, in.Lines, in.Incidents)
+		if len(in.Errors) > 0 {
+			t.printf(", %d error(s): %s", len(in.Errors), in.Errors[0])
+		}
+		t.printf("\n")
+	}
+}
+
+func (t *textWriter) incident(n int, inc *correlate.Incident) {
+	t.printf("\n#%d  %s  %s", n, when(inc), inc.OOMKind)
+	if inc.Host != nil {
+		t.printf("  host %s", *inc.Host)
+	}
+	if inc.KernelVersion != nil {
+		t.printf("  kernel %s", *inc.KernelVersion)
+	}
+	t.printf("\n")
+	if tr := inc.Trigger; tr != nil {
+		t.printf("    trigger   %s (pid %s, oom_score_adj %s, gfp %s, order %s)\n",
+			tr.Comm, show(tr.PID), show(tr.OOMScoreAdj), show(tr.GFPMask), show(tr.Order))
+	}
+	if v := inc.Victim; v != nil {
+		t.printf("    killed    %s (pid %d, oom_score_adj %s) anon-rss %s kB, file-rss %s kB, shmem-rss %s kB\n",
+			v.Comm, v.PID, show(v.OOMScoreAdj), show(v.AnonRSSKB), show(v.FileRSSKB), show(v.ShmemRSSKB))
+	} else {
+		t.printf("    killed    nothing\n")
+	}
+	for _, g := range inc.GroupKills {
+		t.printf("    group     %s (pid %d), memory.oom.group\n", g.Comm, g.PID)
+	}
+	if inc.OOMMemcg != nil {
+		t.printf("    limit of  %s\n", *inc.OOMMemcg)
+	}
+	if m := inc.Memcg; m != nil {
+		t.printf("    memcg     usage %s kB of limit %s kB, failcnt %s\n", show(m.UsageKB), show(m.LimitKB), show(m.Failcnt))
+	}
+	if inc.TaskMemcg != nil {
+		t.printf("    cgroup    %s\n", *inc.TaskMemcg)
+	}
+	if k := inc.Kubernetes; k != nil {
+		t.printf("    pod uid   %s  container %s  runtime %s  QoS %s\n",
+			show(k.PodUID), short(k.ContainerID), show(k.Runtime), show(k.QOSClass))
+	}
+	t.printf("    tasks     %d row(s)", len(inc.Tasks))
+	if !inc.Complete {
+		t.printf("; incomplete dump, missing: %s", strings.Join(inc.Missing, ", "))
+	}
+	t.printf("\n")
+	for _, s := range inc.Sources {
+		t.printf("    source    %s:%d (%s)\n", s.Path, s.Line, s.Format)
+	}
+}
+
+func when(inc *correlate.Incident) string {
+	switch {
+	case inc.Time != nil:
+		return *inc.Time
+	case inc.BootSeconds != nil:
+		return fmt.Sprintf("boot+%.6fs", *inc.BootSeconds)
+	}
+	return "time unknown"
+}
+
+// show prints an optional value, or "?" when the log did not say.
+func show[T any](p *T) string {
+	if p == nil {
+		return "?"
+	}
+	return fmt.Sprint(*p)
+}
+
+func short(id *string) string {
+	if id == nil {
+		return "?"
+	}
+	if len(*id) > 13 {
+		return (*id)[:13]
+	}
+	return *id
+}
