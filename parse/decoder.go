@@ -68,7 +68,9 @@ func (d *Decoder) Decode(line []byte, lineNo int, emit func(Record)) error {
 		d.prev, d.havePrev = rec, true
 		d.prevKmsg = rec.Format == FormatKmsg
 	}
-	d.counts[rec.Format]++
+	if !rec.Continuation {
+		d.counts[rec.Format]++
+	}
 	d.emitLines(rec, emit)
 	return nil
 }
