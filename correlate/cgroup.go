@@ -28,13 +28,14 @@ func ParseCgroupPath(path string) CgroupIdentity {
 	}
 	if n := len(parts); n > 0 {
 		id.Runtime, id.ContainerID, id.Conmon = parseRuntimeLeaf(parts[n-1])
-		if id.ContainerID == nil && n > 1 && (parts[n-2] == "docker" || strings.HasSuffix(parts[n-2], "docker")) && isHex64(parts[n-1]) {
+		if id.Runtime == nil && n > 1 && parts[n-2] == "docker" && isHex64(parts[n-1]) {
 			id.Runtime = ptr("docker")
 		}
 	}
 	kube := -1
 	for i, p := range parts {
-		if p == "kubepods" || strings.HasPrefix(p, "kubepods.") {
+		// "kubepods", "kubepods.slice", or kind's "kubelet-kubepods.slice".
+		if strings.TrimSuffix(p, ".slice") == "kubepods" || strings.HasSuffix(p, "-kubepods.slice") {
 			kube = i
 			break
 		}
@@ -85,19 +86,16 @@ func parsePodComponent(p string) (tier, uid string, ok bool) {
 		return "", u, true
 	}
 	name, found := strings.CutSuffix(p, ".slice")
-	if !found || !strings.HasPrefix(name, "kubepods-") {
-		return "", "", false
-	}
+	k := strings.Index(name, "kubepods")
 	i := strings.LastIndex(name, "-pod")
-	if i < 0 {
+	if !found || k < 0 || i < k {
 		return "", "", false
 	}
 	u := strings.ReplaceAll(name[i+4:], "_", "-")
 	if !looksLikeUID(u) {
 		return "", "", false
 	}
-	tier = strings.TrimPrefix(name[:i], "kubepods")
-	tier = strings.TrimPrefix(tier, "-")
+	tier = strings.TrimPrefix(name[k+len("kubepods"):i], "-")
 	if tier == "" {
 		tier = "guaranteed"
 	}
@@ -105,11 +103,11 @@ func parsePodComponent(p string) (tier, uid string, ok bool) {
 }
 
 func tierComponent(p string) string {
-	switch strings.TrimSuffix(strings.TrimPrefix(p, "kubepods-"), ".slice") {
-	case "burstable":
-		return "burstable"
-	case "besteffort":
-		return "besteffort"
+	name := strings.TrimSuffix(p, ".slice")
+	for _, tier := range []string{"burstable", "besteffort"} {
+		if name == tier || strings.HasSuffix(name, "kubepods-"+tier) {
+			return tier
+		}
 	}
 	return ""
 }

@@ -17,8 +17,8 @@ var (
 	reTrigger = regexp.MustCompile(`^(.*?) invoked oom-killer: gfp_mask=([^,]*?),(?: ?nodemask=(.*?),)? +order=(-?\d+)(?:, ?oom_adj=(-?\d+))?(?:, ?oom_score_adj=(-?\d+))?$`)
 	reCpuset  = regexp.MustCompile(`^(.*) cpuset=(\S*) mems_allowed=(\S*)$`)
 	// 3.10+ "CPU: 5 PID: 1 Comm: x Tainted: G  W 5.4.0 #1", 6.11+ with
-	// "UID: 0", and ≤3.9 "Pid: 1, comm: x Not tainted 2.6.32 #1".
-	reCPULine = regexp.MustCompile(`^(?:CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: |Pid: (\d+), comm: )(.*?) (?:Not tainted|Tainted:[^\d]*?) ?(\d+\.\d+\S*)`)
+	// "UID: 0", RHEL's "Kdump: loaded " marker, and ≤3.9 "Pid: 1, comm: x Not tainted 2.6.32 #1".
+	reCPULine = regexp.MustCompile(`^(?:CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: |Pid: (\d+), comm: )(.*?) (?:Kdump: loaded )?(?:Not tainted|Tainted:[^\d]*?) ?(\d+\.\d+\S*)`)
 	reSummary = regexp.MustCompile(`^oom-kill:(?:constraint=([^,]*))?(?:,? ?nodemask=(.*?))?(?:, ?cpuset=(.*?), ?mems_allowed=(.*?))?(?:, ?oom_memcg=(.*?)|, ?(global_oom))?(?:, ?task_memcg=(.*?))?, ?task=(.*), ?pid=(\d+), ?uid=(\d+)$`)
 	// The kill reason is a fixed English phrase, never digits or brackets.
 	reKilled     = regexp.MustCompile(`^(?:([A-Za-z][A-Za-z ()_-]*?): )?Killed process (\d+),? (?:UID (\d+), )?\((.*)\)(?:, UID (\d+),)? (?:total-vm|vsz):(\d+)kB, ?anon-rss:(\d+)kB, ?file-rss:(\d+)kB(?:, ?shmem-rss:(\d+)kB)?(?:, ?UID:(\d+) pgtables:(\d+)kB oom_score_adj:(-?\d+))?$`)
