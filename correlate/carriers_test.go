@@ -96,7 +96,7 @@ func readKernelLines(t *testing.T, path string) []kernelLine {
 	}
 	defer f.Close()
 	var out []kernelLine
-	dec := parse.NewDecoder(path, parse.Clock{})
+	dec := parse.NewDecoder(path)
 	sc := bufio.NewScanner(f)
 	n := 0
 	for sc.Scan() {
@@ -152,10 +152,10 @@ func analyzeText(t *testing.T, name, text string) []Incident {
 	}
 	defer f.Close()
 	col := NewCollector()
-	if _, err := parse.ScanKernelLog(context.Background(), name, f, parse.Clock{}, func(d *parse.Dump) { col.AddDump(name, d) }); err != nil {
+	if _, err := parse.ScanKernelLog(context.Background(), name, f, func(d *parse.Dump) { col.AddDump(name, "", d) }); err != nil {
 		t.Fatal(err)
 	}
-	return col.Incidents()
+	return col.Incidents(noHost)
 }
 
 func checkClock(t *testing.T, carrier string, incs []Incident) {

@@ -5,47 +5,108 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/oomtriage/oomtriage/parse"
 )
 
+// HostContext is what the inputs say about the host a dump came from: its
+// name (for logs that do not print it) and its clock.
+type HostContext struct {
+	Hostname string
+	Clock    parse.Clock
+}
+
 // Collector gathers the incidents of a run. The same kill read from several
 // inputs (dmesg, the journal and /var/log/messages of one node) becomes one
-// incident that lists every source.
+// incident that lists every source. Host names and clocks are applied when
+// the incidents are taken, because a bundle may name its host after its logs.
 type Collector struct {
-	byID     map[string]int
-	list     []Incident
-	ordinals map[string]int
+	pending []pendingIncident
+}
+
+type pendingIncident struct {
+	input   string
+	hostKey string
+	dump    *parse.Dump
+	inc     Incident
 }
 
 // NewCollector returns an empty Collector.
-func NewCollector() *Collector {
-	return &Collector{byID: map[string]int{}, ordinals: map[string]int{}}
+func NewCollector() *Collector { return &Collector{} }
+
+// AddDump adds a dump read from the named input; hostKey names the host
+// context it belongs to ("" for none).
+func (c *Collector) AddDump(input, hostKey string, d *parse.Dump) {
+	c.pending = append(c.pending, pendingIncident{input: input, hostKey: hostKey, dump: d, inc: FromDump(d)})
 }
 
-// AddDump adds a dump read from the named input.
-func (c *Collector) AddDump(input string, d *parse.Dump) {
-	inc := FromDump(d)
-	key := fmt.Sprintf("%s\x00%s\x00%s", d.Host, d.BootID, inc.fingerprint)
-	// Identical dumps within one input (a memcg retrying with nothing to
-	// kill) are told apart by their order of appearance.
-	c.ordinals[input+"\x00"+key]++
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, c.ordinals[input+"\x00"+key])))
-	inc.ID = hex.EncodeToString(sum[:8])
-	if i, ok := c.byID[inc.ID]; ok {
-		c.list[i] = merge(c.list[i], inc)
+// Incidents returns the incidents with hosts, IDs and times filled from
+// hostFor, merged and ordered by time, then host; incidents without a wall
+// clock follow, ordered by host, boot stamp and source.
+func (c *Collector) Incidents(hostFor func(hostKey string) HostContext) []Incident {
+	byID := map[string]int{}
+	ordinals := map[string]int{}
+	var list []Incident
+	for _, p := range c.pending {
+		hc := hostFor(p.hostKey)
+		inc := p.inc
+		if inc.Host == nil && hc.Hostname != "" {
+			inc.Host = ptr(hc.Hostname)
+		}
+		inc.resolveTime(p.dump, hc.Clock)
+		key := fmt.Sprintf("%s\x00%s\x00%s", strOr(inc.Host), strOr(inc.BootID), inc.fingerprint)
+		// Identical dumps within one input (a memcg retrying with nothing to
+		// kill) are told apart by their order of appearance.
+		ordinals[p.input+"\x00"+key]++
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, ordinals[p.input+"\x00"+key])))
+		inc.ID = hex.EncodeToString(sum[:8])
+		if i, ok := byID[inc.ID]; ok {
+			list[i] = merge(list[i], inc)
+			continue
+		}
+		byID[inc.ID] = len(list)
+		list = append(list, inc)
+	}
+	sort.SliceStable(list, func(i, j int) bool { return less(&list[i], &list[j]) })
+	if list == nil {
+		list = []Incident{}
+	}
+	return list
+}
+
+// resolveTime fills time and time_source: a stamp printed with its zone,
+// else btime plus the kernel's monotonic stamp, else a local stamp in the
+// host's (or the given) zone and year.
+func (inc *Incident) resolveTime(d *parse.Dump, clk parse.Clock) {
+	var t time.Time
+	var src string
+	switch {
+	case d.Wall != nil && d.Wall.Zoned:
+		t, src = d.Wall.T, string(d.Format)
+	case d.Boot != nil && clk.BootTime != nil:
+		t = clk.BootTime.Add(time.Duration(*d.Boot * float64(time.Second)))
+		src = "btime+boot_seconds"
+	case d.Wall != nil:
+		var ok bool
+		if t, ok = d.Wall.Resolve(clk); !ok {
+			return
+		}
+		src = fmt.Sprintf("%s in zone %s", d.Format, clkZone(clk))
+		if d.Wall.NoYear {
+			src += fmt.Sprintf(", year %d", t.Year())
+		}
+	default:
 		return
 	}
-	c.byID[inc.ID] = len(c.list)
-	c.list = append(c.list, inc)
+	inc.Time, inc.TimeSource, inc.when = ptr(FormatTime(t)), &src, &t
 }
 
-// Incidents returns the incidents ordered by time, then host; incidents
-// without a wall clock follow, ordered by host, boot stamp and source.
-func (c *Collector) Incidents() []Incident {
-	out := append([]Incident(nil), c.list...)
-	sort.SliceStable(out, func(i, j int) bool { return less(&out[i], &out[j]) })
-	return out
+func clkZone(c parse.Clock) string {
+	if c.Location == nil {
+		return "UTC (assumed)"
+	}
+	return c.Location.String()
 }
 
 func less(a, b *Incident) bool {

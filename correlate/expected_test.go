@@ -90,6 +90,8 @@ func readExpected(t *testing.T, path string) expectedFile {
 	return e
 }
 
+func noHost(string) HostContext { return HostContext{} }
+
 // analyzeFile runs the parse and collect stages over one file.
 func analyzeFile(t *testing.T, path string) ([]Incident, parse.InputStats) {
 	t.Helper()
@@ -99,11 +101,11 @@ func analyzeFile(t *testing.T, path string) ([]Incident, parse.InputStats) {
 	}
 	defer f.Close()
 	col := NewCollector()
-	st, err := parse.ScanKernelLog(context.Background(), path, f, parse.Clock{}, func(d *parse.Dump) { col.AddDump(path, d) })
+	st, err := parse.ScanKernelLog(context.Background(), path, f, func(d *parse.Dump) { col.AddDump(path, "", d) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	return col.Incidents(), st
+	return col.Incidents(noHost), st
 }
 
 // formatMatches compares the fixtures' format name with the carriers the

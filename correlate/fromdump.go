@@ -15,7 +15,8 @@ const unlimitedKB = int64(1) << 52
 const defaultPageSize = 4096
 
 // FromDump turns an assembled dump into an incident with the fields the
-// kernel log alone gives. Correlation fields stay null or empty.
+// kernel log alone gives. Time, host context and correlation fields are
+// filled later (Collector.Incidents).
 func FromDump(d *parse.Dump) Incident {
 	inc := Incident{
 		Kind:          "oom_kill",
@@ -46,11 +47,6 @@ func FromDump(d *parse.Dump) Incident {
 		inc.TaskColumns = []string{}
 	}
 	inc.Complete = len(inc.Missing) == 0
-	if d.Time != nil {
-		inc.Time = ptr(FormatTime(*d.Time))
-		inc.TimeSource = ptr(string(d.Format))
-		inc.when = d.Time
-	}
 	inc.Trigger = triggerOf(d)
 	if d.Constraint != nil && *d.Constraint == "" {
 		inc.Constraint = nil // vendor backport printed "oom-kill:,cpuset=…"
@@ -110,15 +106,21 @@ func victimOf(d *parse.Dump) *Victim {
 	default:
 		return nil
 	}
-	if v.OOMScoreAdj == nil {
-		if row := victimRow(d, v.PID); row != nil && row.OOMScoreAdj != nil {
-			adj := int(*row.OOMScoreAdj)
-			v.OOMScoreAdj = &adj
-		}
-	}
 	if v.UID == nil && d.Summary != nil && d.Summary.PID == v.PID {
-		uid := d.Summary.UID
-		v.UID = &uid
+		v.UID = ptr(d.Summary.UID)
+	}
+	row := victimRow(d, v.PID)
+	if row == nil {
+		return v
+	}
+	if v.OOMScoreAdj == nil && row.OOMScoreAdj != nil {
+		v.OOMScoreAdj = ptr(int(*row.OOMScoreAdj))
+	}
+	if v.UID == nil {
+		v.UID = ptr(int(row.UID))
+	}
+	if v.Comm == "" {
+		v.Comm = row.Name
 	}
 	return v
 }

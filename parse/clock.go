@@ -6,21 +6,6 @@ import (
 	"time"
 )
 
-// Clock holds what a decoder needs to turn printed stamps into instants: the
-// zone of stamps that carry none (dmesg -T, RFC 3164) and, for stamps without
-// a year, the year to assume (0 means unknown: such stamps give no Time).
-type Clock struct {
-	Location *time.Location
-	Year     int
-}
-
-func (c Clock) location() *time.Location {
-	if c.Location == nil {
-		return time.UTC
-	}
-	return c.Location
-}
-
 // monthNames maps lower-case month names and abbreviations, in the locales
 // seen in dmesg -T and journalctl output, to month numbers. Lookups try the
 // whole token, then its first four and first three letters.
@@ -123,5 +108,4 @@ func allDigits(s string) bool {
 	return len(s) > 0
 }
 
-func ptrTime(t time.Time) *time.Time { return &t }
-func ptrFloat(f float64) *float64    { return &f }
+func ptrFloat(f float64) *float64 { return &f }

@@ -11,8 +11,7 @@ import (
 // lines (the previous wrapped record, for continuation lines), so use one
 // Decoder per input.
 type Decoder struct {
-	path  string
-	clock Clock
+	path string
 
 	prev     Record // last record that had a wrapper
 	havePrev bool
@@ -25,8 +24,8 @@ type Decoder struct {
 }
 
 // NewDecoder returns a Decoder for the input named path.
-func NewDecoder(path string, clk Clock) *Decoder {
-	return &Decoder{path: path, clock: clk, counts: map[Format]int{}}
+func NewDecoder(path string) *Decoder {
+	return &Decoder{path: path, counts: map[Format]int{}}
 }
 
 // Formats lists the carriers seen so far, most frequent first.
@@ -135,7 +134,7 @@ func (d *Decoder) journalJSON(s string, rec Record) (Record, bool, error) {
 	}
 	rec.Format = FormatJournalJSON
 	rec.Text = msg
-	rec.Time = e.realtime()
+	rec.Wall = e.realtime()
 	rec.Host = e.Hostname
 	rec.BootID = e.BootID
 	rec.Tag = e.Identifier
@@ -153,7 +152,7 @@ func (d *Decoder) journalJSON(s string, rec Record) (Record, bool, error) {
 // levelPrefixed reads "<4>[ 1.0] msg" (dmesg -r) and "<4>1 …" (RFC 5424).
 func (d *Decoder) levelPrefixed(s string, rec Record) (Record, bool, error) {
 	if pri, t, h, ok := cutRFC5424(s); ok {
-		rec.Format, rec.Priority, rec.Time = FormatSyslog5424, pri, t
+		rec.Format, rec.Priority, rec.Wall = FormatSyslog5424, pri, t
 		d.setSyslog(&rec, h)
 		return rec, true, nil
 	}
@@ -182,8 +181,8 @@ func (d *Decoder) bracketed(s string, rec Record) (Record, bool, error) {
 		rec.Format, rec.Text, rec.Kernel = FormatDmesg, rest, true
 		return rec, true, nil
 	}
-	if t, rest, ok := cutDmesgT(s, d.clock.location()); ok {
-		rec.Format, rec.Time, rec.Text, rec.Kernel = FormatDmesgT, t, rest, true
+	if t, rest, ok := cutDmesgT(s); ok {
+		rec.Format, rec.Wall, rec.Text, rec.Kernel = FormatDmesgT, t, rest, true
 		return rec, true, nil
 	}
 	return rec, false, nil
@@ -202,7 +201,7 @@ func (d *Decoder) digitLed(s string, rec Record) (Record, bool, error) {
 	if !ok {
 		return rec, false, nil
 	}
-	rec.Time = &t
+	rec.Wall = zoned(t)
 	// dmesg writes a comma before the fraction; syslog daemons a dot.
 	if !strings.Contains(s[:strings.IndexByte(s, ' ')], ",") {
 		if h, ok := cutHostTag(rest); ok && d.looksSyslog(h) {
@@ -222,15 +221,15 @@ func (d *Decoder) wordLed(s string, rec Record) (Record, bool, error) {
 		rec.Format, rec.Priority, rec.Kernel = FormatDmesgX, pri, isKernelFacility(pri)
 		if b, r, ok := cutBootStamp(rest); ok {
 			rec.Boot, rest = ptrFloat(b), r
-		} else if t, r, ok := cutDmesgT(rest, d.clock.location()); ok {
-			rec.Time, rest = t, r
+		} else if t, r, ok := cutDmesgT(rest); ok {
+			rec.Wall, rest = t, r
 		}
 		rec.Text = rest
 		return rec, true, nil
 	}
-	if t, rest, ok := cutRFC3164Stamp(s, d.clock); ok {
+	if t, rest, ok := cutRFC3164Stamp(s); ok {
 		if h, ok := cutHostTag(rest); ok {
-			rec.Format, rec.Time = FormatSyslog, t
+			rec.Format, rec.Wall = FormatSyslog, t
 			d.syslogMode = true
 			d.setSyslog(&rec, h)
 			return rec, true, nil

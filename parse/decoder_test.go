@@ -69,7 +69,7 @@ func TestDecodeCarriers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []Record
-			err := NewDecoder("x.log", tt.clock).Decode([]byte(tt.line), 7, func(r Record) { got = append(got, r) })
+			err := NewDecoder("x.log").Decode([]byte(tt.line), 7, func(r Record) { got = append(got, r) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,8 +85,10 @@ func TestDecodeCarriers(t *testing.T) {
 				t.Errorf("boot = %v, want %v", deref(r.Boot), tt.boot)
 			}
 			gotTime := ""
-			if r.Time != nil {
-				gotTime = r.Time.Format(time.RFC3339Nano)
+			if r.Wall != nil {
+				if wt, ok := r.Wall.Resolve(tt.clock); ok {
+					gotTime = wt.Format(time.RFC3339Nano)
+				}
 			}
 			if gotTime != tt.time {
 				t.Errorf("time = %q, want %q", gotTime, tt.time)
@@ -115,7 +117,7 @@ func TestDecodeMultiLineRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dec := NewDecoder("x", Clock{})
+			dec := NewDecoder("x")
 			var texts []string
 			var kernel []bool
 			for i, l := range tt.lines {
@@ -136,7 +138,7 @@ func TestDecodeMultiLineRecords(t *testing.T) {
 }
 
 func TestDecodeBadJournalJSON(t *testing.T) {
-	err := NewDecoder("j.json", Clock{}).Decode([]byte(`{"MESSAGE": 12`), 3, func(Record) { t.Error("emitted a record") })
+	err := NewDecoder("j.json").Decode([]byte(`{"MESSAGE": 12`), 3, func(Record) { t.Error("emitted a record") })
 	if err == nil {
 		t.Fatal("want an error for a broken journal object")
 	}

@@ -109,7 +109,7 @@ func cutFacilityLevel(s string) (int, string, bool) {
 // the bracket holds an optional weekday, a day and a month in either order,
 // a clock and a four-digit year. A month that cannot be read still marks the
 // line as dmesg -T but gives no time.
-func cutDmesgT(s string, loc *time.Location) (*time.Time, string, bool) {
+func cutDmesgT(s string) (*Stamp, string, bool) {
 	if len(s) < 20 || s[0] != '[' {
 		return nil, s, false
 	}
@@ -139,8 +139,7 @@ func cutDmesgT(s string, loc *time.Location) (*time.Time, string, bool) {
 	if err != nil || !mok || d < 1 || d > 31 {
 		return nil, rest, true
 	}
-	t := time.Date(year, mon, d, h, m, sec, frac, loc).UTC()
-	return &t, rest, true
+	return &Stamp{T: time.Date(year, mon, d, h, m, sec, frac, time.UTC)}, rest, true
 }
 
 // cutISOStamp reads a leading RFC 3339-like stamp and the space after it.

@@ -1,7 +1,5 @@
 package parse
 
-import "time"
-
 // Dump is one invocation of the kernel OOM killer as read from the log: the
 // header the kernel printed ("… invoked oom-killer"), the memory state, the
 // task table, the summary and the kill lines. Fields the log did not print
@@ -46,7 +44,7 @@ type Dump struct {
 	// the dump (the kill line, else the summary, else the header).
 	First Source
 	Boot  *float64
-	Time  *time.Time
+	Wall  *Stamp
 
 	stampRank int
 }

@@ -35,7 +35,7 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		dec := NewDecoder("f", Clock{Year: 2026})
+		dec := NewDecoder("f")
 		for i := 1; i <= 2; i++ { // twice: the second call sees the state the first left
 			_ = dec.Decode(line, i, func(r Record) {
 				if strings.Contains(r.Text, "\n") {
@@ -56,7 +56,7 @@ func FuzzAssemble(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, text []byte) {
-		_, err := ScanKernelLog(context.Background(), "f", bytes.NewReader(text), Clock{}, func(d *Dump) {
+		_, err := ScanKernelLog(context.Background(), "f", bytes.NewReader(text), func(d *Dump) {
 			if d.Trigger == nil && d.Victim == nil && d.Summary == nil && d.Selected == nil {
 				t.Fatalf("dump with nothing in it: %+v", d)
 			}

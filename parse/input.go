@@ -28,9 +28,9 @@ type InputStats struct {
 // the dumps in progress in memory. A read error ends the input but keeps
 // what was read: the dumps already emitted stand, an open dump is flushed,
 // and the error is returned with the stats.
-func ScanKernelLog(ctx context.Context, path string, r io.Reader, clk Clock, emit func(*Dump)) (InputStats, error) {
+func ScanKernelLog(ctx context.Context, path string, r io.Reader, emit func(*Dump)) (InputStats, error) {
 	st := InputStats{Path: path}
-	dec := NewDecoder(path, clk)
+	dec := NewDecoder(path)
 	asm := NewAssembler(func(d *Dump) { st.Dumps++; emit(d) }, func(src Source, msg string) {
 		if len(st.Notes) < maxErrorsPerInput {
 			st.Notes = append(st.Notes, fmt.Sprintf("%s:%d: %s", src.Path, src.Line, msg))

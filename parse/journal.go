@@ -61,12 +61,12 @@ func (e journalEntry) kernel() bool {
 	return e.Transport == "kernel" || (e.Transport == "" && e.Identifier == "kernel")
 }
 
-func (e journalEntry) realtime() *time.Time {
+func (e journalEntry) realtime() *Stamp {
 	us, err := strconv.ParseInt(e.Realtime, 10, 64)
 	if err != nil || us <= 0 {
 		return nil
 	}
-	return ptrTime(time.UnixMicro(us).UTC())
+	return zoned(time.UnixMicro(us))
 }
 
 // boot gives the kernel's own stamp of a kernel-transport message.

@@ -84,14 +84,14 @@ func isKernelFacility(pri int) bool { return pri>>3 == 0 }
 // multi-line message gives one Record per line.
 func RecordsFromKmsg(m kmsgparser.Message, bootTime time.Time, src Source, emit func(Record)) {
 	boot := m.Timestamp.Sub(bootTime).Seconds()
-	t := m.Timestamp.UTC()
+	wall := zoned(m.Timestamp)
 	for _, line := range strings.Split(unescapeKmsg(m.Message), "\n") {
 		emit(Record{
 			Text:     strings.TrimRight(line, " \t"),
 			Format:   FormatKmsg,
 			Source:   src,
 			Boot:     ptrFloat(boot),
-			Time:     ptrTime(t),
+			Wall:     wall,
 			Priority: m.Priority,
 			Kernel:   isKernelFacility(m.Priority),
 		})

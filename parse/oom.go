@@ -315,7 +315,7 @@ func setStamp(d *Dump, r Record, rank int) {
 		return
 	}
 	d.stampRank = rank
-	d.Boot, d.Time = r.Boot, r.Time
+	d.Boot, d.Wall = r.Boot, r.Wall
 }
 
 // mayStartDump is a cheap filter for lines outside any dump: every line

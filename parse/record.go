@@ -9,8 +9,6 @@
 // same Record type, so offline files and a running node share one assembler.
 package parse
 
-import "time"
-
 // Format names the carrier a line arrived in.
 type Format string
 
@@ -54,10 +52,8 @@ type Record struct {
 
 	// Boot is the kernel's monotonic stamp in seconds since boot, when printed.
 	Boot *float64
-	// Time is the wall-clock instant in UTC, when the carrier gives a full
-	// date. A stamp without a year (RFC 3164) leaves it nil unless the
-	// decoder was told the year.
-	Time *time.Time
+	// Wall is the wall-clock stamp as printed, when the carrier prints one.
+	Wall *Stamp
 	// Priority is the syslog priority (facility*8+level) or -1 when unknown.
 	Priority int
 	Host     string

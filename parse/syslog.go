@@ -73,9 +73,8 @@ func cleanTag(t string) (string, bool) {
 }
 
 // cutRFC3164Stamp reads "Nov 27 11:44:16" (or "Nov  7", "jun 20",
-// "11月 27", "Nov 27 11:44:16.900760") and the space after it. The time is
-// only set when the clock knows the year.
-func cutRFC3164Stamp(s string, clk Clock) (*time.Time, string, bool) {
+// "11月 27", "Nov 27 11:44:16.900760") and the space after it.
+func cutRFC3164Stamp(s string) (*Stamp, string, bool) {
 	sp := strings.IndexByte(s, ' ')
 	if sp < 2 || sp > 12 {
 		return nil, s, false
@@ -99,17 +98,13 @@ func cutRFC3164Stamp(s string, clk Clock) (*time.Time, string, bool) {
 	if !ok || day < 1 || day > 31 {
 		return nil, s, false
 	}
-	rest = rest[sp+1:]
-	if clk.Year == 0 {
-		return nil, rest, true
-	}
-	t := time.Date(clk.Year, mon, day, h, m, sec, frac, clk.location()).UTC()
-	return &t, rest, true
+	t := time.Date(0, mon, day, h, m, sec, frac, time.UTC)
+	return &Stamp{T: t, NoYear: true}, rest[sp+1:], true
 }
 
 // cutRFC5424 reads "<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD " and returns
 // the priority, the time and the head.
-func cutRFC5424(s string) (int, *time.Time, syslogHead, bool) {
+func cutRFC5424(s string) (int, *Stamp, syslogHead, bool) {
 	pri, rest, ok := cutLevelPrefix(s)
 	if !ok || !strings.HasPrefix(rest, "1 ") {
 		return 0, nil, syslogHead{}, false
@@ -118,9 +113,9 @@ func cutRFC5424(s string) (int, *time.Time, syslogHead, bool) {
 	if len(f) < 5 {
 		return 0, nil, syslogHead{}, false
 	}
-	var tp *time.Time
+	var tp *Stamp
 	if t, ok := parseISOStamp(f[0]); ok {
-		tp = &t
+		tp = zoned(t)
 	} else if f[0] != "-" {
 		return 0, nil, syslogHead{}, false
 	}

@@ -19,27 +19,30 @@ import (
 type analyzeCmd struct {
 	Paths    []string `arg:"" name:"path" help:"Log files or folders to read; - reads standard input."`
 	Output   string   `short:"o" enum:"text,json" default:"text" help:"Report format: text or json."`
-	Timezone string   `default:"UTC" help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin."`
+	Timezone string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin (default: UTC)."`
 	Year     int      `help:"Year of syslog and journal stamps that print none (default: such stamps give no wall-clock time)."`
 }
 
 func (a *analyzeCmd) Run(e env) error {
-	loc, err := time.LoadLocation(a.Timezone)
-	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("--timezone %q: %w", a.Timezone, err)}
+	clk := parse.Clock{Year: a.Year}
+	if a.Timezone != "" {
+		loc, err := time.LoadLocation(a.Timezone)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--timezone %q: %w", a.Timezone, err)}
+		}
+		clk.Location = loc
 	}
-	clk := parse.Clock{Location: loc, Year: a.Year}
 	rep := report.New(version)
 	col := correlate.NewCollector()
 	read := 0
 	for _, p := range a.Paths {
 		for _, in := range expand(p, e.stderr) {
-			if a.scan(e, in, clk, rep, col) {
+			if a.scan(e, in, rep, col) {
 				read++
 			}
 		}
 	}
-	rep.Incidents = col.Incidents()
+	rep.Incidents = col.Incidents(func(string) correlate.HostContext { return correlate.HostContext{Clock: clk} })
 	if err := a.write(e.stdout, rep); err != nil {
 		return err
 	}
@@ -51,7 +54,7 @@ func (a *analyzeCmd) Run(e env) error {
 
 // scan reads one input into the collector and the report's inputs. It
 // reports whether the input could be opened and read at all.
-func (a *analyzeCmd) scan(e env, path string, clk parse.Clock, rep *report.Report, col *correlate.Collector) bool {
+func (a *analyzeCmd) scan(e env, path string, rep *report.Report, col *correlate.Collector) bool {
 	r, closeFn, err := open(path, e.stdin)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oomtriage: %v\n", err)
@@ -59,7 +62,7 @@ func (a *analyzeCmd) scan(e env, path string, clk parse.Clock, rep *report.Repor
 		return false
 	}
 	defer closeFn()
-	st, err := parse.ScanKernelLog(e.ctx, path, r, clk, func(d *parse.Dump) { col.AddDump(path, d) })
+	st, err := parse.ScanKernelLog(e.ctx, path, r, func(d *parse.Dump) { col.AddDump(path, "", d) })
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oomtriage: %v (kept what was read before it)\n", err)
 	}
