@@ -128,6 +128,11 @@ func (d *Decoder) decodeWrapped(s string, src Source) (Record, bool, error) {
 }
 
 func (d *Decoder) journalJSON(s string, rec Record) (Record, bool, error) {
+	if !strings.Contains(s, `"MESSAGE"`) && !strings.Contains(s, `"__REALTIME_TIMESTAMP"`) {
+		// Another program's JSON log line (kubelet --logging-format=json).
+		rec.Format, rec.Text = FormatJSON, s
+		return rec, true, nil
+	}
 	e, msg, err := decodeJournalJSON([]byte(s))
 	if err != nil {
 		return rec, false, err

@@ -27,6 +27,7 @@ const (
 	FormatJournalMono   Format = "journal-short-monotonic"
 	FormatJournalJSON   Format = "journal-json"
 	FormatKlog          Format = "klog" // a kubelet-style klog line outside any wrapper
+	FormatJSON          Format = "json" // a JSON log line that is not a journal record
 	FormatContinuation  Format = "continuation"
 	formatUnknownPrefix Format = ""
 )
