@@ -13,6 +13,9 @@ type CgroupIdentity struct {
 	ContainerID *string `json:"container_id"` // 64 hex
 	PodUID      *string `json:"pod_uid"`      // with dashes (or the static-pod hash)
 	QOSTier     *string `json:"qos_tier"`     // guaranteed, burstable, besteffort
+	// Level is where in the Kubernetes hierarchy the path ends: "container",
+	// "pod", "qos_tier", "kubepods" (node allocatable), or "" outside it.
+	Level string `json:"level"`
 	Conmon      bool    `json:"conmon,omitempty"`
 }
 
@@ -44,19 +47,27 @@ func ParseCgroupPath(path string) CgroupIdentity {
 		return id
 	}
 	id.QOSTier = ptr("guaranteed")
-	for _, p := range parts[kube+1:] {
+	id.Level = "kubepods"
+	for i, p := range parts[kube+1:] {
 		if tier, uid, ok := parsePodComponent(p); ok {
 			id.PodUID = &uid
 			if tier != "" {
 				id.QOSTier = &tier
 			}
+			id.Level = "pod"
+			if kube+1+i < len(parts)-1 {
+				id.Level = "container"
+			}
 			return id
 		}
 		if t := tierComponent(p); t != "" {
 			id.QOSTier = &t
+			id.Level = "qos_tier"
 		}
 	}
-	id.QOSTier = nil // a tier or the kubepods root itself, no pod
+	if id.Level == "kubepods" {
+		id.QOSTier = nil
+	}
 	return id
 }
 

@@ -29,12 +29,12 @@ func TestParseCgroupPath(t *testing.T) {
 		// Static pod: the config hash instead of a UUID.
 		{"/kubepods/burstable/pod6b0f1a2c3d4e5f60718293a4b5c6d7e8/" + cid, "", cid, "6b0f1a2c3d4e5f60718293a4b5c6d7e8", "burstable"},
 		// Prefixes from nesting: kind, LXC.
-		{"/docker/" + cid + "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice", "", "", "", ""},
+		{"/docker/" + cid + "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice", "", "", "", "burstable"},
 		{"/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod" + uidU + ".slice/cri-containerd-" + cid + ".scope", "containerd", cid, uid, "burstable"},
 		{"/lxc.payload.k8s/kubepods.slice/kubepods-pod" + uidU + ".slice/cri-containerd-" + cid + ".scope", "containerd", cid, uid, "guaranteed"},
 		// Pod and QoS levels without a container.
 		{"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + uidU + ".slice", "", "", uid, "burstable"},
-		{"/kubepods.slice/kubepods-burstable.slice", "", "", "", ""},
+		{"/kubepods.slice/kubepods-burstable.slice", "", "", "", "burstable"},
 		{"/kubepods", "", "", "", ""},
 		// Not Kubernetes.
 		{"/docker/" + cid, "docker", cid, "", ""},
@@ -54,6 +54,9 @@ func TestParseCgroupPath(t *testing.T) {
 		}
 		if id.Path != tt.path {
 			t.Errorf("path = %q", id.Path)
+		}
+		if lvl := levelOf(tt.path); id.Level != lvl {
+			t.Errorf("%s: level = %q, want %q", tt.path, id.Level, lvl)
 		}
 	}
 }
@@ -78,4 +81,26 @@ func FuzzParseCgroupPath(f *testing.F) {
 			t.Fatalf("pod uid %q", *id.PodUID)
 		}
 	})
+}
+
+// levelOf states each test path's level by its shape, independently of the
+// parser: the last component names it.
+func levelOf(path string) string {
+	if !strings.Contains(path, "kubepods") {
+		return ""
+	}
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	last := parts[len(parts)-1]
+	if last == "container" {
+		last = parts[len(parts)-2]
+	}
+	switch {
+	case strings.Contains(last, "-pod") && strings.HasSuffix(last, ".slice") || strings.HasPrefix(last, "pod"):
+		return "pod"
+	case strings.HasSuffix(last, "burstable.slice") || strings.HasSuffix(last, "besteffort.slice") || last == "burstable" || last == "besteffort":
+		return "qos_tier"
+	case strings.HasSuffix(last, "kubepods.slice") || last == "kubepods":
+		return "kubepods"
+	}
+	return "container"
 }

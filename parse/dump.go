@@ -173,7 +173,8 @@ func (d *Dump) OOMKind() string {
 
 // Missing lists the parts of the dump that the kernel prints but the log
 // does not hold: "header", "cpu_line", "memcg_state", "mem_info",
-// "task_table", "task_rows", "summary", "kill_line".
+// "task_table", "task_rows", "summary", "kill_line", and "victim" when the
+// kernel found nothing to kill.
 func (d *Dump) Missing() []string {
 	m := []string{}
 	if d.Trigger == nil {
@@ -199,7 +200,12 @@ func (d *Dump) Missing() []string {
 			m = append(m, "summary")
 		}
 	}
-	if d.Victim == nil && !d.NoKillable && d.Panic == "" {
+	switch {
+	case d.NoKillable:
+		// Nothing was killed: the contract counts the invocation as
+		// incomplete, with no victim.
+		m = append(m, "victim")
+	case d.Victim == nil && d.Panic == "":
 		m = append(m, "kill_line")
 	}
 	return m
