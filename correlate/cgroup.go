@@ -15,8 +15,8 @@ type CgroupIdentity struct {
 	QOSTier     *string `json:"qos_tier"`     // guaranteed, burstable, besteffort
 	// Level is where in the Kubernetes hierarchy the path ends: "container",
 	// "pod", "qos_tier", "kubepods" (node allocatable), or "" outside it.
-	Level string `json:"level"`
-	Conmon      bool    `json:"conmon,omitempty"`
+	Level  string `json:"level"`
+	Conmon bool   `json:"conmon,omitempty"`
 }
 
 // ParseCgroupPath reads a cgroup path in any of the forms the kubelet,

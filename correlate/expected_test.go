@@ -71,6 +71,7 @@ func checkExpected(t *testing.T, logPath string) {
 				t.Errorf("event %d: %s = %v, want %v", i, key, g, w)
 			}
 		}
+		checkRanking(t, i, &incs[i])
 		if want.KernelVersion != nil && !sameValue("kernel_version", got["kernel_version"], *want.KernelVersion) {
 			t.Errorf("event %d: kernel_version = %v, want %v", i, got["kernel_version"], *want.KernelVersion)
 		}
@@ -218,3 +219,21 @@ func summarize(incs []Incident) string {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// checkRanking asserts that the recomputed badness reproduces the kernel's
+// choice on every dump complete enough to recompute it.
+func checkRanking(t *testing.T, i int, inc *Incident) {
+	t.Helper()
+	if inc.Victim == nil || inc.Victim.From != "kill_line" || len(inc.Ranking) == 0 {
+		return
+	}
+	// Before 5.1 the kernel names the task it chose ("Kill process N …
+	// or sacrifice child") and may then kill a child instead.
+	want := int64(inc.Victim.PID)
+	if inc.Selected != nil {
+		want = int64(inc.Selected.PID)
+	}
+	if got := inc.Ranking[0].PID; got != want {
+		t.Errorf("event %d: ranking puts pid %d first, the kernel chose %d (%+v)", i, got, want, inc.RankingBasis)
+	}
+}

@@ -67,6 +67,13 @@ func FromDump(d *parse.Dump) Incident {
 		inc.TaskCgroup = &id
 		inc.Kubernetes = kubernetesOf(id)
 	}
+	inc.Scope = scopeOf(&inc)
+	inc.Ranking, inc.RankingBasis = rank(&inc, d)
+	inc.Findings = append(inc.Findings, rankingFindings(&inc)...)
+	if len(inc.GroupKills) > 0 && d.GroupCgroup != "" {
+		inc.Findings = append(inc.Findings, Finding{Code: "oom_group_kill", Severity: "info",
+			Message: fmt.Sprintf("memory.oom.group is set on %s: every task in it was killed (%d kill lines)", d.GroupCgroup, len(inc.GroupKills))})
+	}
 	inc.fingerprint = fingerprint(d)
 	return inc
 }

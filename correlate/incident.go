@@ -43,12 +43,13 @@ type Incident struct {
 	TaskCgroup    *CgroupIdentity `json:"task_cgroup"`
 
 	// Filled by correlation with pods, kubelet and runtime evidence.
-	Scope         *string     `json:"scope"`
-	Kubernetes    *Kubernetes `json:"kubernetes"`
-	Ranking       []Rank      `json:"ranking"`
-	Outcome       *string     `json:"outcome"`
-	KubeletEvents []EventRef  `json:"kubelet_events"`
-	Findings      []Finding   `json:"findings"`
+	Scope         *string       `json:"scope"`
+	Kubernetes    *Kubernetes   `json:"kubernetes"`
+	Ranking       []Rank        `json:"ranking"`
+	RankingBasis  *RankingBasis `json:"ranking_basis"`
+	Outcome       *string       `json:"outcome"`
+	KubeletEvents []EventRef    `json:"kubelet_events"`
+	Findings      []Finding     `json:"findings"`
 
 	fingerprint string
 	when        *time.Time
