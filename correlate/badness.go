@@ -198,7 +198,7 @@ func rankingFindings(inc *Incident) []Finding {
 	top := inc.Ranking[0]
 	if top.PID != int64(v.PID) {
 		fs = append(fs, Finding{Code: "ranking_mismatch", Severity: "info",
-			Message: fmt.Sprintf("recomputed badness ranks pid %d first, not the victim %d (the dump may be incomplete or the kernel is patched)", top.PID, v.PID)})
+			Message: fmt.Sprintf("recomputed badness ranks %s (pid %d) first, not the victim %s (pid %d): the dump may be incomplete, or the kernel counts differently", inc.taskName(top.PID), top.PID, v.Comm, v.PID)})
 		return fs
 	}
 	largest := inc.Ranking[0]
@@ -209,7 +209,26 @@ func rankingFindings(inc *Incident) []Finding {
 	}
 	if largest.PID != top.PID {
 		fs = append(fs, Finding{Code: "adj_changed_victim", Severity: "warning",
-			Message: fmt.Sprintf("without oom_score_adj pid %d (the largest consumer) would have been killed instead of %s (pid %d)", largest.PID, v.Comm, v.PID)})
+			Message: fmt.Sprintf("without oom_score_adj the largest consumer, %s (pid %d, oom_score_adj %s), would have been killed instead of %s (pid %d)",
+				inc.taskName(largest.PID), largest.PID, inc.taskAdj(largest.PID), v.Comm, v.PID)})
 	}
 	return fs
+}
+
+func (inc *Incident) taskName(pid int64) string {
+	for _, t := range inc.Tasks {
+		if t.PID == pid {
+			return t.Name
+		}
+	}
+	return "?"
+}
+
+func (inc *Incident) taskAdj(pid int64) string {
+	for _, t := range inc.Tasks {
+		if t.PID == pid && t.OOMScoreAdj != nil {
+			return strconv.FormatInt(*t.OOMScoreAdj, 10)
+		}
+	}
+	return "?"
 }

@@ -63,6 +63,9 @@ func (t *textWriter) summary(r *Report) {
 
 func (t *textWriter) incident(n int, inc *correlate.Incident) {
 	t.printf("\n#%d  %s  %s", n, when(inc), inc.OOMKind)
+	if inc.Scope != nil {
+		t.printf(" (scope %s)", *inc.Scope)
+	}
 	if inc.Host != nil {
 		t.printf("  host %s", *inc.Host)
 	}
@@ -96,13 +99,39 @@ func (t *textWriter) incident(n int, inc *correlate.Incident) {
 		t.printf("    pod uid   %s  container %s  runtime %s  QoS %s\n",
 			show(k.PodUID), short(k.ContainerID), show(k.Runtime), show(k.QOSClass))
 	}
+	t.ranking(inc)
 	t.printf("    tasks     %d row(s)", len(inc.Tasks))
 	if !inc.Complete {
 		t.printf("; incomplete dump, missing: %s", strings.Join(inc.Missing, ", "))
 	}
 	t.printf("\n")
+	for _, f := range inc.Findings {
+		t.printf("    %-9s %s: %s\n", f.Severity, f.Code, f.Message)
+	}
 	for _, s := range inc.Sources {
 		t.printf("    source    %s:%d (%s)\n", s.Path, s.Line, s.Format)
+	}
+}
+
+// ranking prints the top candidates of the recomputed badness.
+func (t *textWriter) ranking(inc *correlate.Incident) {
+	names := map[int64]string{}
+	adj := map[int64]string{}
+	for _, task := range inc.Tasks {
+		names[task.PID] = task.Name
+		adj[task.PID] = show(task.OOMScoreAdj)
+	}
+	for i, r := range inc.Ranking {
+		if i == 3 {
+			t.printf("              … %d more\n", len(inc.Ranking)-3)
+			break
+		}
+		label := "ranked"
+		if i > 0 {
+			label = ""
+		}
+		t.printf("    %-9s #%d %s (pid %d, adj %s): %d points, %d without adj\n",
+			label, r.Rank, names[r.PID], r.PID, adj[r.PID], r.Points, r.PointsWithoutAdj)
 	}
 }
 
