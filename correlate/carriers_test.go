@@ -46,17 +46,16 @@ var carriers = map[string]func([]kernelLine) string{
 	},
 	"kmsg": func(ls []kernelLine) string {
 		var b strings.Builder
+		// Continuation lines stay unprefixed, as in a paste of /dev/kmsg:
+		// they may be hard wraps, which kmsg itself never splits.
 		for i, l := range ls {
-			switch {
-			case l.cont:
-				b.WriteString(`\x0a` + l.msg)
+			if l.cont {
+				b.WriteString("  " + l.msg + "\n")
 				continue
-			case i > 0:
-				b.WriteString("\n")
 			}
-			fmt.Fprintf(&b, "%d,%d,%d,-;%s", level(l.msg), 1000+i, int64(l.boot*1e6+0.5), l.msg)
+			fmt.Fprintf(&b, "%d,%d,%d,-;%s\n", level(l.msg), 1000+i, int64(l.boot*1e6+0.5), l.msg)
 		}
-		return b.String() + "\n"
+		return b.String()
 	},
 }
 

@@ -201,11 +201,11 @@ func (d *Dump) Missing() []string {
 		}
 	}
 	switch {
-	case d.NoKillable:
+	case d.NoKillable || d.Panic != "":
 		// Nothing was killed: the contract counts the invocation as
 		// incomplete, with no victim.
 		m = append(m, "victim")
-	case d.Victim == nil && d.Panic == "":
+	case d.Victim == nil:
 		m = append(m, "kill_line")
 	}
 	return m
