@@ -5,14 +5,17 @@ go 1.26.8
 require (
 	github.com/alecthomas/kong v1.17.0
 	github.com/euank/go-kmsg-parser v2.0.0+incompatible
+	github.com/klauspost/compress v1.20.4
+	github.com/ulikunitz/xz v0.5.17
+	gopkg.in/yaml.v3 v3.0.1
+	k8s.io/apimachinery v0.37.2
 )
 
 require (
-	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/fxamacker/cbor/v2 v2.9.1 // indirect
+	github.com/kr/text v0.2.0 // indirect
 	github.com/stretchr/testify v1.12.1 // indirect
-	github.com/ulikunitz/xz v0.5.17 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
-	k8s.io/apimachinery v0.37.2 // indirect
+	github.com/x448/float16 v0.8.4 // indirect
+	gopkg.in/inf.v0 v0.9.1 // indirect
+	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
 )
