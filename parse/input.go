@@ -19,48 +19,66 @@ type InputStats struct {
 	Formats []Format // carriers seen, most frequent first
 	Kernel  int      // kernel records
 	Dumps   int      // OOM dumps assembled
+	Events  int      // kubelet and runtime events found
 	Errors  []string // what went wrong, with line numbers
 	Notes   []string // what the log itself says is missing (rate limiting)
 }
 
-// ScanKernelLog reads one log input line by line, decodes its carriers and
-// assembles OOM dumps, passing each to emit. It holds at most one line and
-// the dumps in progress in memory. A read error ends the input but keeps
-// what was read: the dumps already emitted stand, an open dump is flushed,
-// and the error is returned with the stats.
+// Sink receives what a log input holds. A nil field is not wanted, and the
+// work of finding it is skipped.
+type Sink struct {
+	Dump  func(*Dump)     // OOM-killer dumps from kernel records
+	Event func(KubeEvent) // kubelet and container-runtime events from the other records
+}
+
+// ScanKernelLog reads one log input and passes each OOM dump to emit.
 func ScanKernelLog(ctx context.Context, path string, r io.Reader, emit func(*Dump)) (InputStats, error) {
+	return ScanLog(ctx, path, r, Sink{Dump: emit})
+}
+
+// ScanLog reads one log input line by line, decodes its carriers, and
+// passes OOM dumps and kubelet or runtime events to sink, in input order.
+// A full journal or /var/log/messages holds both. It holds at most one
+// line and the dumps in progress in memory. A read error ends the input
+// but keeps what was read: what was emitted stands, an open dump is
+// flushed, and the error is returned with the stats.
+func ScanLog(ctx context.Context, path string, r io.Reader, sink Sink) (InputStats, error) {
 	st := InputStats{Path: path}
 	dec := NewDecoder(path)
-	asm := NewAssembler(func(d *Dump) { st.Dumps++; emit(d) }, func(src Source, msg string) {
-		if len(st.Notes) < maxErrorsPerInput {
-			st.Notes = append(st.Notes, fmt.Sprintf("%s:%d: %s", src.Path, src.Line, msg))
-		}
-	})
-	lr := NewLineReader(r)
+	var asm *Assembler
+	if sink.Dump != nil {
+		asm = NewAssembler(func(d *Dump) { st.Dumps++; sink.Dump(d) }, func(src Source, msg string) {
+			if len(st.Notes) < maxErrorsPerInput {
+				st.Notes = append(st.Notes, fmt.Sprintf("%s:%d: %s", src.Path, src.Line, msg))
+			}
+		})
+	}
 	onRecord := func(rec Record) {
 		if rec.Kernel {
 			st.Kernel++
-		}
-		asm.Add(rec)
-	}
-	var readErr error
-	for {
-		if lr.Lines()%4096 == 0 && ctx.Err() != nil {
-			readErr = ctx.Err()
-			break
-		}
-		line, n, err := lr.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				readErr = fmt.Errorf("%s: line %d: %w", path, n+1, err)
+			if asm != nil {
+				asm.Add(rec)
 			}
-			break
+			if rec.Tag == "kernel" {
+				return
+			}
 		}
-		if err := dec.Decode(line, n, onRecord); err != nil {
-			st.addError(fmt.Sprintf("line %d: %v", n, err))
+		if sink.Event == nil {
+			return
+		}
+		if e, ok := KubeletEvent(rec); ok {
+			st.Events++
+			sink.Event(e)
+		} else if e, ok := RuntimeEvent(rec); ok {
+			st.Events++
+			sink.Event(e)
 		}
 	}
-	asm.Flush()
+	lr := NewLineReader(r)
+	readErr := scanLines(ctx, path, lr, dec, onRecord, &st)
+	if asm != nil {
+		asm.Flush()
+	}
 	st.Bytes, st.Lines, st.Formats = lr.Bytes(), lr.Lines(), dec.Formats()
 	if msg := lr.LongLines(); msg != "" {
 		st.addError(msg)
@@ -69,6 +87,26 @@ func ScanKernelLog(ctx context.Context, path string, r io.Reader, emit func(*Dum
 		st.addError(readErr.Error())
 	}
 	return st, readErr
+}
+
+// scanLines feeds every line to the decoder until the end of input, a read
+// error or a cancelled context.
+func scanLines(ctx context.Context, path string, lr *LineReader, dec *Decoder, onRecord func(Record), st *InputStats) error {
+	for {
+		if lr.Lines()%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		line, n, err := lr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: line %d: %w", path, n+1, err)
+		}
+		if err := dec.Decode(line, n, onRecord); err != nil {
+			st.addError(fmt.Sprintf("line %d: %v", n, err))
+		}
+	}
 }
 
 func (st *InputStats) addError(msg string) {

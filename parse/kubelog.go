@@ -2,8 +2,6 @@ package parse
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -19,53 +17,10 @@ import (
 // maxEventMessage bounds KubeEvent.Message, in bytes.
 const maxEventMessage = 2 << 10
 
-// ScanKubeLog reads one kubelet or container-runtime log input line by line,
-// decodes its carriers and passes every event that KubeletEvent or
-// RuntimeEvent finds to emit, in input order. Kernel records are counted
-// and skipped. Like ScanKernelLog it holds one line at a time; a read error
-// ends the input, keeps what was emitted and is returned with the stats.
+// ScanKubeLog reads one kubelet or container-runtime log input and passes
+// every event KubeletEvent or RuntimeEvent finds to emit, in input order.
 func ScanKubeLog(ctx context.Context, path string, r io.Reader, emit func(KubeEvent)) (InputStats, error) {
-	st := InputStats{Path: path}
-	dec := NewDecoder(path)
-	lr := NewLineReader(r)
-	onRecord := func(rec Record) {
-		if rec.Kernel {
-			st.Kernel++
-			if rec.Tag == "kernel" {
-				return
-			}
-		}
-		if e, ok := KubeletEvent(rec); ok {
-			emit(e)
-		} else if e, ok := RuntimeEvent(rec); ok {
-			emit(e)
-		}
-	}
-	var readErr error
-	for {
-		if lr.Lines()%4096 == 0 && ctx.Err() != nil {
-			readErr = ctx.Err()
-			break
-		}
-		line, n, err := lr.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				readErr = fmt.Errorf("%s: line %d: %w", path, n+1, err)
-			}
-			break
-		}
-		if err := dec.Decode(line, n, onRecord); err != nil {
-			st.addError(fmt.Sprintf("line %d: %v", n, err))
-		}
-	}
-	st.Bytes, st.Lines, st.Formats = lr.Bytes(), lr.Lines(), dec.Formats()
-	if msg := lr.LongLines(); msg != "" {
-		st.addError(msg)
-	}
-	if readErr != nil {
-		st.addError(readErr.Error())
-	}
-	return st, readErr
+	return ScanLog(ctx, path, r, Sink{Event: emit})
 }
 
 // kvPair is one key/value pair of a structured log message, its value as
