@@ -13,8 +13,9 @@ import (
 // HostContext is what the inputs say about the host a dump came from: its
 // name (for logs that do not print it) and its clock.
 type HostContext struct {
-	Hostname string
-	Clock    parse.Clock
+	Hostname      string
+	Clock         parse.Clock
+	MemTotalBytes *int64 // the node's memory capacity (proc/meminfo MemTotal)
 }
 
 // Collector gathers the incidents of a run. The same kill read from several
@@ -22,7 +23,11 @@ type HostContext struct {
 // incident that lists every source. Host names and clocks are applied when
 // the incidents are taken, because a bundle may name its host after its logs.
 type Collector struct {
-	pending []pendingIncident
+	pending  []pendingIncident
+	events   []pendingEvent
+	pods     []*parse.Pod
+	podIndex map[string]int
+	nodes    []parse.Node
 }
 
 type pendingIncident struct {
@@ -33,7 +38,29 @@ type pendingIncident struct {
 }
 
 // NewCollector returns an empty Collector.
-func NewCollector() *Collector { return &Collector{} }
+func NewCollector() *Collector { return &Collector{podIndex: map[string]int{}} }
+
+// Analysis is the correlated result of a run, ready for the report.
+type Analysis struct {
+	Incidents []Incident
+	Pods      []Pod
+	Events    []Event
+}
+
+// Analyze resolves hosts and clocks, merges copies of the same kill, and
+// returns the incidents with the pods and events of the run.
+func (c *Collector) Analyze(hostFor func(hostKey string) HostContext) Analysis {
+	a := Analysis{Incidents: c.Incidents(hostFor), Pods: []Pod{}, Events: []Event{}}
+	for _, p := range c.events {
+		a.Events = append(a.Events, eventOf(p.ev, hostFor(p.hostKey)))
+	}
+	sortEvents(a.Events)
+	a.Events = dedupeEvents(a.Events)
+	for _, p := range c.pods {
+		a.Pods = append(a.Pods, podOf(p))
+	}
+	return a
+}
 
 // AddDump adds a dump read from the named input; hostKey names the host
 // context it belongs to ("" for none).

@@ -13,10 +13,34 @@ type Report struct {
 	SchemaVersion int                  `json:"schema_version"`
 	Tool          Tool                 `json:"tool"`
 	Inputs        []Input              `json:"inputs"`
+	Hosts         []Host               `json:"hosts"`
+	Skipped       []Skipped            `json:"skipped"`
 	Incidents     []correlate.Incident `json:"incidents"`
-	Pods          []any                `json:"pods"`
-	KubeletEvents []any                `json:"kubelet_events"`
+	Pods          []correlate.Pod      `json:"pods"`
+	KubeletEvents []correlate.Event    `json:"kubelet_events"`
 	Warnings      []string             `json:"warnings"`
+}
+
+// Host is one host a bundle held, with what its fact files say and which
+// kinds of input it had.
+type Host struct {
+	Key           string         `json:"key"`
+	Name          *string        `json:"name"`
+	Layout        string         `json:"layout"`
+	KernelRelease *string        `json:"kernel_release"`
+	BootTime      *string        `json:"boot_time"`
+	Collected     *string        `json:"collected"`
+	TimeZone      *string        `json:"time_zone"`
+	MemTotalBytes *int64         `json:"mem_total_bytes"`
+	Inputs        map[string]int `json:"inputs"`  // members read, by kind
+	Missing       []string       `json:"missing"` // expected inputs the bundle lacks, e.g. "kernel log"
+}
+
+// Skipped counts the members of one input that hold nothing oomtriage reads.
+type Skipped struct {
+	Path    string `json:"path"`
+	Members int    `json:"members"`
+	Bytes   int64  `json:"bytes"`
 }
 
 // Tool names the program that wrote the report.
@@ -44,9 +68,11 @@ func New(version string) *Report {
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool{Name: "oomtriage", Version: version},
 		Inputs:        []Input{},
+		Hosts:         []Host{},
+		Skipped:       []Skipped{},
 		Incidents:     []correlate.Incident{},
-		Pods:          []any{},
-		KubeletEvents: []any{},
+		Pods:          []correlate.Pod{},
+		KubeletEvents: []correlate.Event{},
 		Warnings:      []string{},
 	}
 }

@@ -1,74 +1,75 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/oomtriage/oomtriage/correlate"
 	"github.com/oomtriage/oomtriage/parse"
+	"github.com/oomtriage/oomtriage/parse/archive"
+	"github.com/oomtriage/oomtriage/parse/bundle"
+	"github.com/oomtriage/oomtriage/parse/ingest"
 	"github.com/oomtriage/oomtriage/report"
 )
 
 type analyzeCmd struct {
-	Paths    []string `arg:"" name:"path" help:"Log files or folders to read; - reads standard input."`
+	Paths    []string `arg:"" name:"path" help:"Log files, folders, archives or bundles to read; - reads standard input."`
 	Output   string   `short:"o" enum:"text,json" default:"text" help:"Report format: text or json."`
-	Timezone string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin (default: UTC)."`
-	Year     int      `help:"Year of syslog and journal stamps that print none (default: such stamps give no wall-clock time)."`
+	Timezone string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin. Default: the bundle's zone, else UTC."`
+	Year     int      `help:"Year of syslog and klog stamps that print none. Default: the bundle's collection date; without one such stamps give no wall-clock time."`
+	Workers  int      `help:"Inputs read at once (default: number of CPUs)."`
+
+	MaxTotalBytes  byteSize `default:"64GiB" help:"Stop reading an input after this many decompressed bytes."`
+	MaxMemberBytes byteSize `default:"8GiB" help:"Stop reading one archive member after this many decompressed bytes."`
+	MaxDepth       int      `default:"6" help:"Deepest nesting of archives and compression read."`
+	MaxMembers     int      `default:"1000000" help:"Most archive members read per input."`
 }
 
 func (a *analyzeCmd) Run(e env) error {
-	clk := parse.Clock{Year: a.Year}
-	if a.Timezone != "" {
-		loc, err := time.LoadLocation(a.Timezone)
-		if err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--timezone %q: %w", a.Timezone, err)}
-		}
-		clk.Location = loc
+	clk, err := a.clock()
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	res, err := ingest.Run(e.ctx, a.Paths, ingest.Options{Limits: a.limits(), Workers: a.Workers, Stdin: e.stdin})
+	if err != nil {
+		return err
 	}
 	rep := report.New(version)
 	col := correlate.NewCollector()
-	read := 0
-	for _, p := range a.Paths {
-		for _, in := range expand(p, e.stderr) {
-			if a.scan(e, in, rep, col) {
-				read++
-			}
-		}
+	for _, m := range res.Members {
+		addMember(rep, col, m)
 	}
-	rep.Incidents = col.Incidents(func(string) correlate.HostContext { return correlate.HostContext{Clock: clk} })
+	addProblems(rep, res, e.stderr)
+	hostFor := hostContexts(res, clk)
+	an := col.Analyze(hostFor)
+	rep.Incidents, rep.Pods, rep.KubeletEvents = an.Incidents, an.Pods, an.Events
+	addHosts(rep, res)
 	if err := a.write(e.stdout, rep); err != nil {
 		return err
 	}
-	if read == 0 {
+	if len(res.Members) == 0 && len(res.Skipped) == 0 {
 		return &exitError{exitFailure, errors.New("no input could be read")}
 	}
 	return nil
 }
 
-// scan reads one input into the collector and the report's inputs. It
-// reports whether the input could be opened and read at all.
-func (a *analyzeCmd) scan(e env, path string, rep *report.Report, col *correlate.Collector) bool {
-	r, closeFn, err := open(path, e.stdin)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "oomtriage: %v\n", err)
-		rep.Inputs = append(rep.Inputs, report.Input{Path: path, Kind: "unknown", Formats: []string{}, Errors: []string{err.Error()}})
-		return false
+func (a *analyzeCmd) clock() (parse.Clock, error) {
+	clk := parse.Clock{Year: a.Year}
+	if a.Timezone != "" {
+		loc, err := time.LoadLocation(a.Timezone)
+		if err != nil {
+			return clk, fmt.Errorf("--timezone %q: %w", a.Timezone, err)
+		}
+		clk.Location = loc
 	}
-	defer closeFn()
-	st, err := parse.ScanKernelLog(e.ctx, path, r, func(d *parse.Dump) { col.AddDump(path, "", d) })
-	if err != nil {
-		fmt.Fprintf(e.stderr, "oomtriage: %v (kept what was read before it)\n", err)
-	}
-	rep.Inputs = append(rep.Inputs, inputOf(st))
-	rep.Warnings = append(rep.Warnings, st.Notes...)
-	return st.Lines > 0 || err == nil
+	return clk, nil
+}
+
+func (a *analyzeCmd) limits() archive.Limits {
+	return archive.Limits{MaxTotalBytes: int64(a.MaxTotalBytes), MaxMemberBytes: int64(a.MaxMemberBytes),
+		MaxDepth: a.MaxDepth, MaxMembers: a.MaxMembers}
 }
 
 func (a *analyzeCmd) write(w io.Writer, rep *report.Report) error {
@@ -78,77 +79,93 @@ func (a *analyzeCmd) write(w io.Writer, rep *report.Report) error {
 	return report.WriteText(w, rep)
 }
 
-func inputOf(st parse.InputStats) report.Input {
-	in := report.Input{Path: st.Path, Bytes: st.Bytes, Lines: st.Lines, Incidents: st.Dumps,
-		Formats: []string{}, Errors: st.Errors, Kind: "unknown"}
-	if in.Errors == nil {
-		in.Errors = []string{}
+// addMember passes what one member held to the collector and lists it
+// among the inputs.
+func addMember(rep *report.Report, col *correlate.Collector, m ingest.Member) {
+	for _, d := range m.Dumps {
+		col.AddDump(m.Path, m.HostKey, d)
 	}
-	for _, f := range st.Formats {
+	for _, ev := range m.Events {
+		col.AddEvent(m.HostKey, ev)
+	}
+	col.AddObjects(m.HostKey, m.Objects)
+	in := report.Input{Path: m.Path, Kind: string(m.Kind), Bytes: m.Stats.Bytes, Lines: m.Stats.Lines,
+		Truncated: m.Truncated, Incidents: m.Stats.Dumps, Formats: []string{}, Errors: append([]string{}, m.Stats.Errors...)}
+	for _, f := range m.Stats.Formats {
 		in.Formats = append(in.Formats, string(f))
 	}
-	if len(st.Formats) > 0 {
-		in.Kind = kindOf(st.Formats[0])
+	if m.Err != nil && len(in.Errors) == 0 {
+		in.Errors = append(in.Errors, m.Err.Error())
 	}
-	return in
+	rep.Inputs = append(rep.Inputs, in)
+	rep.Warnings = append(rep.Warnings, m.Stats.Notes...)
 }
 
-// kindOf names an input's kind after its main carrier.
-func kindOf(f parse.Format) string {
-	switch f {
-	case parse.FormatSyslog, parse.FormatSyslog5424:
-		return "syslog"
-	case parse.FormatJournalJSON, parse.FormatJournalMono:
-		return "journal"
-	case parse.FormatKlog:
-		return "kubelet"
+// addProblems reports what could not be read, on stderr and in the report.
+func addProblems(rep *report.Report, res *ingest.Result, stderr io.Writer) {
+	for _, p := range res.Problems {
+		fmt.Fprintf(stderr, "oomtriage: %s: %s\n", p.Path, p.Err)
+		if p.Failed {
+			rep.Inputs = append(rep.Inputs, report.Input{Path: p.Path, Kind: "unknown", Formats: []string{}, Errors: []string{p.Err}})
+			continue
+		}
+		rep.Warnings = append(rep.Warnings, p.Path+": "+p.Err)
 	}
-	return "kernel"
+	for _, s := range res.Skipped {
+		rep.Skipped = append(rep.Skipped, report.Skipped{Path: s.Path, Members: s.Members, Bytes: s.Bytes})
+	}
 }
 
-// expand turns a folder into its files, in a stable order.
-func expand(path string, stderr io.Writer) []string {
-	fi, err := os.Stat(path)
-	if path == "-" || err != nil || !fi.IsDir() {
-		return []string{path}
+// hostContexts gives each host its name and clock: flags first, then what
+// the bundle's fact files say.
+func hostContexts(res *ingest.Result, flags parse.Clock) func(string) correlate.HostContext {
+	return func(key string) correlate.HostContext {
+		hc := correlate.HostContext{Clock: flags}
+		h := res.Hosts[key]
+		if h == nil {
+			return hc
+		}
+		hc.Hostname = h.Name()
+		hc.MemTotalBytes = h.Facts.MemTotalBytes
+		hc.Clock.BootTime, hc.Clock.Collected = h.Facts.BootTime, h.Facts.Collected
+		if hc.Clock.Location == nil {
+			hc.Clock.Location = h.Facts.Location
+		}
+		return hc
 	}
-	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			fmt.Fprintf(stderr, "oomtriage: %v\n", err)
-			return nil
+}
+
+// addHosts lists the bundle hosts and what each lacks: a bundle without a
+// kernel log cannot show an OOM kill, which is not the same as none.
+func addHosts(rep *report.Report, res *ingest.Result) {
+	for _, key := range res.HostKeys() {
+		h := res.Hosts[key]
+		out := report.Host{Key: key, Name: optString(h.Name()), Layout: string(h.Layout),
+			KernelRelease: optString(h.Facts.KernelRelease), MemTotalBytes: h.Facts.MemTotalBytes,
+			Inputs: map[string]int{}, Missing: []string{}}
+		for k, n := range h.Kinds {
+			out.Inputs[string(k)] = n
 		}
-		if d.Type().IsRegular() {
-			files = append(files, p)
+		if t := h.Facts.BootTime; t != nil {
+			out.BootTime = optString(correlate.FormatTime(*t))
 		}
+		if t := h.Facts.Collected; t != nil {
+			out.Collected = optString(correlate.FormatTime(*t))
+		}
+		if l := h.Facts.Location; l != nil {
+			out.TimeZone = optString(l.String())
+		}
+		if h.Kinds[bundle.KindKernel]+h.Kinds[bundle.KindSyslog]+h.Kinds[bundle.KindJournal] == 0 {
+			out.Missing = append(out.Missing, "kernel log")
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: no kernel log (dmesg, journal or messages) in this bundle: no OOM kill can be seen, which does not mean there was none", key))
+		}
+		rep.Hosts = append(rep.Hosts, out)
+	}
+}
+
+func optString(s string) *string {
+	if s == "" {
 		return nil
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "oomtriage: %s: %v\n", path, err)
 	}
-	sort.Strings(files)
-	return files
-}
-
-// open returns a reader for a path, or standard input for "-". Binary and
-// compressed files are refused with a clear error rather than read as text.
-func open(path string, stdin io.Reader) (io.Reader, func(), error) {
-	if path == "-" {
-		return stdin, func() {}, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	head := make([]byte, 8192)
-	n, _ := io.ReadFull(f, head)
-	if bytes.IndexByte(head[:n], 0) >= 0 {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s: binary or compressed file, not read (archives and compressed logs are not supported yet)", path)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return f, func() { f.Close() }, nil
+	return &s
 }
