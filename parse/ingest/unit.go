@@ -129,22 +129,35 @@ func (ur *unitReader) read(mem *Member, cls bundle.Class, r io.Reader, host *Hos
 }
 
 // host returns the host context of a member, creating it on first sight;
-// nil for a member outside any bundle layout.
+// nil for a member outside any bundle host (a plain log, or cluster-wide
+// data such as a support bundle's cluster-resources). Members of one host
+// that a layout spreads over several folders (a troubleshoot bundle's
+// per-collector node folders) share the host's name and so its context.
 func (ur *unitReader) host(m *archive.Member, name string) *Host {
 	root, layout := bundle.HostRoot(name)
-	if layout == bundle.LayoutFolder && root == "" {
-		return nil
-	}
 	container := ur.u.path
 	if len(m.Outer) > 0 {
 		container = m.Outer[len(m.Outer)-1]
 	} else if ur.u.rel != "" {
 		container = strings.TrimSuffix(ur.u.path, ur.u.rel)
 	}
+	if root == "" && layout == bundle.LayoutEKS {
+		root = "." // an EKS archive has no top folder: the archive is the host
+	}
+	if root == "" {
+		return nil
+	}
+	hint := bundle.HostNameHint(root, layout)
+	if hint == "" && root == "." {
+		hint = bundle.HostNameHint(container, layout)
+	}
 	key := container + "!" + root
+	if hint != "" {
+		key = container + "!" + string(layout) + ":" + hint
+	}
 	h, ok := ur.hosts[key]
 	if !ok {
-		h = &Host{Key: key, Root: root, Layout: layout, Hint: bundle.HostNameHint(root, layout), Kinds: map[bundle.Kind]int{}}
+		h = &Host{Key: key, Root: root, Layout: layout, Hint: hint, Kinds: map[bundle.Kind]int{}}
 		ur.hosts[key] = h
 	}
 	return h
