@@ -45,7 +45,7 @@ type adjCase struct {
 
 func (tt adjCase) run(t *testing.T) {
 	t.Helper()
-	c := findContainer(tt.pod, tt.container)
+	c := testContainer(tt.pod, tt.container)
 	got, rule, ok := ExpectedAdj(tt.pod, c, tt.memTotal, tt.v)
 	if got != tt.want || rule != tt.rule || ok != tt.ok {
 		t.Errorf("%s (v%s, MemTotal %d): got %d %q %v, want %d %q %v",
@@ -53,7 +53,7 @@ func (tt adjCase) run(t *testing.T) {
 	}
 }
 
-func findContainer(p *parse.Pod, name string) *parse.Container {
+func testContainer(p *parse.Pod, name string) *parse.Container {
 	if p == nil {
 		return nil
 	}

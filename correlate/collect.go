@@ -59,6 +59,12 @@ func (c *Collector) Analyze(hostFor func(hostKey string) HostContext) Analysis {
 	for _, p := range c.pods {
 		a.Pods = append(a.Pods, podOf(p))
 	}
+	inv := newInventory(a.Pods, c.nodes)
+	for i := range a.Incidents {
+		inv.join(&a.Incidents[i], a.Events, hostFor(a.Incidents[i].hostKey))
+	}
+	a.Incidents = append(a.Incidents, kubeOnlyIncidents(&a, inv)...)
+	sort.SliceStable(a.Incidents, func(i, j int) bool { return less(&a.Incidents[i], &a.Incidents[j]) })
 	return a
 }
 
@@ -82,6 +88,7 @@ func (c *Collector) Incidents(hostFor func(hostKey string) HostContext) []Incide
 			inc.Host = ptr(hc.Hostname)
 		}
 		inc.resolveTime(p.dump, hc.Clock)
+		inc.hostKey = p.hostKey
 		key := fmt.Sprintf("%s\x00%s\x00%s", strOr(inc.Host), strOr(inc.BootID), inc.fingerprint)
 		// Identical dumps within one input (a memcg retrying with nothing to
 		// kill) are told apart by their order of appearance.

@@ -40,7 +40,7 @@ func FromDump(d *parse.Dump) Incident {
 		Missing:       d.Missing(),
 		Sources:       []Source{{Path: d.First.Path, Line: d.First.Line, Format: string(d.Format)}},
 		Ranking:       []Rank{},
-		KubeletEvents: []EventRef{},
+		KubeletEvents: []Event{},
 		Findings:      []Finding{},
 	}
 	if inc.TaskColumns == nil {

@@ -1,10 +1,6 @@
 package correlate
 
-import (
-	"time"
-
-	"github.com/oomtriage/oomtriage/parse"
-)
+import "time"
 
 // Incident is one entry of the JSON report's "incidents" array
 // (shared/spec/json-report-v1.md). Names and types are the contract: add
@@ -48,11 +44,12 @@ type Incident struct {
 	Ranking       []Rank        `json:"ranking"`
 	RankingBasis  *RankingBasis `json:"ranking_basis"`
 	Outcome       *string       `json:"outcome"`
-	KubeletEvents []EventRef    `json:"kubelet_events"`
+	KubeletEvents []Event       `json:"kubelet_events"`
 	Findings      []Finding     `json:"findings"`
 
 	fingerprint string
 	when        *time.Time
+	hostKey     string
 }
 
 // Trigger is the task whose allocation failed.
@@ -177,14 +174,6 @@ type Rank struct {
 	Points           int64 `json:"points"`
 	PointsWithoutAdj int64 `json:"points_without_adj"`
 	Rank             int   `json:"rank"`
-}
-
-// EventRef is a kubelet, runtime or API event joined to an incident.
-type EventRef struct {
-	Time    *string      `json:"time"`
-	Kind    string       `json:"kind"`
-	Message string       `json:"message"`
-	Source  parse.Source `json:"source"`
 }
 
 // Finding is something a person can act on.

@@ -96,8 +96,10 @@ func (t *textWriter) incident(n int, inc *correlate.Incident) {
 		t.printf("    cgroup    %s\n", *inc.TaskMemcg)
 	}
 	if k := inc.Kubernetes; k != nil {
-		t.printf("    pod uid   %s  container %s  runtime %s  QoS %s\n",
-			show(k.PodUID), short(k.ContainerID), show(k.Runtime), show(k.QOSClass))
+		t.kubernetes(inc, k)
+	}
+	if inc.Outcome != nil {
+		t.printf("    outcome   %s\n", *inc.Outcome)
 	}
 	t.ranking(inc)
 	t.printf("    tasks     %d row(s)", len(inc.Tasks))
@@ -110,6 +112,30 @@ func (t *textWriter) incident(n int, inc *correlate.Incident) {
 	}
 	for _, s := range inc.Sources {
 		t.printf("    source    %s:%d (%s)\n", s.Path, s.Line, s.Format)
+	}
+}
+
+// kubernetes prints the victim's pod and container and the oom_score_adj
+// its QoS class should give.
+func (t *textWriter) kubernetes(inc *correlate.Incident, k *correlate.Kubernetes) {
+	if k.Pod != nil {
+		t.printf("    pod       %s/%s  container %s  QoS %s\n", show(k.Namespace), *k.Pod, show(k.Container), show(k.QOSClass))
+	}
+	t.printf("    pod uid   %s  container id %s  runtime %s", show(k.PodUID), short(k.ContainerID), show(k.Runtime))
+	if k.Pod == nil {
+		t.printf("  QoS %s", show(k.QOSClass))
+	}
+	t.printf("\n")
+	if k.ExpectedOOMScoreAdj != nil {
+		actual := "?"
+		if inc.Victim != nil {
+			actual = show(inc.Victim.OOMScoreAdj)
+		}
+		verdict := "as expected"
+		if k.AdjMismatch != nil && *k.AdjMismatch {
+			verdict = "MISMATCH"
+		}
+		t.printf("    adj       expected %d, victim has %s (%s)\n", *k.ExpectedOOMScoreAdj, actual, verdict)
 	}
 }
 

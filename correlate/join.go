@@ -1,0 +1,327 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oomtriage/oomtriage/parse"
+)
+
+// Events this long after a kill (and this long before, for clock skew
+// between the kernel and the kubelet) can be its consequence.
+const (
+	eventWindowAfter  = 10 * time.Minute
+	eventWindowBefore = 2 * time.Second
+)
+
+// inventory indexes the pods of a run by UID and by container ID (current
+// and last terminated: a killed container restarts under a new ID).
+type inventory struct {
+	byUID       map[string]*Pod
+	byContainer map[string]containerRef
+	nodes       map[string]parse.Node
+}
+
+type containerRef struct {
+	pod  *Pod
+	idx  int
+	last bool // the ID is the container's lastState.terminated one
+}
+
+func newInventory(pods []Pod, nodes []parse.Node) *inventory {
+	inv := &inventory{byUID: map[string]*Pod{}, byContainer: map[string]containerRef{}, nodes: map[string]parse.Node{}}
+	for i := range pods {
+		p := &pods[i]
+		if p.UID != nil {
+			inv.byUID[*p.UID] = p
+		}
+		for j, c := range p.Containers {
+			if c.LastContainerID != nil {
+				inv.byContainer[bareID(*c.LastContainerID)] = containerRef{pod: p, idx: j, last: true}
+			}
+			if c.ContainerID != nil {
+				inv.byContainer[bareID(*c.ContainerID)] = containerRef{pod: p, idx: j}
+			}
+		}
+	}
+	for _, n := range nodes {
+		inv.nodes[n.Name] = n
+	}
+	return inv
+}
+
+// memTotal is the node capacity for a pod: the host's MemTotal when its
+// bundle says it, else the Node object's capacity.
+func (inv *inventory) memTotal(p *Pod, hc HostContext) (int64, KubeVersion) {
+	var ver KubeVersion
+	n, ok := inv.nodes[strOr(p.Node)]
+	if ok {
+		ver, _ = ParseKubeVersion(n.KubeletVersion)
+	}
+	switch {
+	case hc.MemTotalBytes != nil:
+		return *hc.MemTotalBytes, ver
+	case ok && n.CapacityMemoryBytes != nil:
+		return *n.CapacityMemoryBytes, ver
+	}
+	return 0, ver
+}
+
+// join fills what the pod inventory and the kubelet's events say about one
+// incident: names, QoS, the expected oom_score_adj, the outcome, findings.
+func (inv *inventory) join(inc *Incident, events []Event, hc HostContext) {
+	if inc.Kubernetes == nil {
+		attributeByTiming(inc, events)
+	}
+	if k := inc.Kubernetes; k != nil {
+		if ref, ok := inv.lookup(k); ok {
+			inv.name(inc, ref, hc)
+		}
+	}
+	inc.KubeletEvents = relatedEvents(inc, events)
+	inc.Outcome = outcomeOf(inc, inv)
+	inc.Findings = append(inc.Findings, memoryFindings(inc)...)
+}
+
+// lookup finds the victim's container by its ID, or its pod by UID.
+func (inv *inventory) lookup(k *Kubernetes) (containerRef, bool) {
+	if k.ContainerID != nil {
+		if ref, ok := inv.byContainer[*k.ContainerID]; ok {
+			return ref, true
+		}
+	}
+	if k.PodUID != nil {
+		if p, ok := inv.byUID[*k.PodUID]; ok {
+			return containerRef{pod: p, idx: onlyRestarted(p)}, true
+		}
+	}
+	return containerRef{}, false
+}
+
+// onlyRestarted returns the index of the pod's only container that has
+// restarted, or -1: a victim whose container ID is neither a current nor a
+// last one died before the last restart, so it can only be that container.
+func onlyRestarted(p *Pod) int {
+	idx := -1
+	for i, c := range p.Containers {
+		if c.RestartCount > 0 {
+			if idx >= 0 {
+				return -1
+			}
+			idx = i
+		}
+	}
+	return idx
+}
+
+// attributeByTiming ties a kill line without cgroup paths (the kernel
+// rate-limited the header) to the one container that the kubelet saw die
+// with exit code 137 on the same host right after it.
+func attributeByTiming(inc *Incident, events []Event) {
+	if inc.Victim == nil || inc.when == nil || inc.OOMKind == "global" {
+		return
+	}
+	var match *Event
+	for i, e := range events {
+		if e.Kind != "container_died" || e.ExitCode == nil || *e.ExitCode != 137 || e.when == nil ||
+			e.ContainerID == nil || strOr(e.Host) != strOr(inc.Host) {
+			continue
+		}
+		if d := e.when.Sub(*inc.when); d < -time.Second || d > 10*time.Second {
+			continue
+		}
+		if match != nil && bareID(*match.ContainerID) != bareID(*e.ContainerID) {
+			return // two candidates: do not guess
+		}
+		match = &events[i]
+	}
+	if match == nil {
+		return
+	}
+	inc.Kubernetes = &Kubernetes{PodUID: match.PodUID, ContainerID: ptr(bareID(*match.ContainerID))}
+	inc.Findings = append(inc.Findings, Finding{Code: "attributed_by_timing", Severity: "info",
+		Message: fmt.Sprintf("the kernel printed no cgroup for this kill (its report was rate-limited or cut); the kubelet saw container %.12s exit with code 137 %s later on the same host, so the kill is attributed to it",
+			*inc.Kubernetes.ContainerID, match.when.Sub(*inc.when).Round(time.Millisecond))})
+}
+
+func (inv *inventory) name(inc *Incident, ref containerRef, hc HostContext) {
+	k, p := inc.Kubernetes, ref.pod
+	k.Namespace, k.Pod, k.PodUID = p.Namespace, p.Name, p.UID
+	if p.QOSClass != nil {
+		k.QOSClass = p.QOSClass
+	}
+	if ref.idx < 0 {
+		return
+	}
+	c := &p.Containers[ref.idx]
+	k.Container = ptr(c.Name)
+	if k.Runtime == nil {
+		k.Runtime = c.Runtime
+	}
+	memTotal, ver := inv.memTotal(p, hc)
+	pc := findContainer(p.pod, c.Name)
+	adj, rule, ok := ExpectedAdj(p.pod, pc, memTotal, ver)
+	if !ok {
+		if rule == "burstable-memtotal-unknown" {
+			inc.Findings = append(inc.Findings, Finding{Code: "node_memory_unknown", Severity: "info",
+				Message: "the node's memory capacity is not in the inputs (proc/meminfo or a Node object), so the expected oom_score_adj of this Burstable container cannot be computed"})
+		}
+		return
+	}
+	k.ExpectedOOMScoreAdj = &adj
+	c.ExpectedOOMScoreAdj, c.ExpectedAdjRule = &adj, &rule
+	if inc.Victim == nil || inc.Victim.OOMScoreAdj == nil {
+		return
+	}
+	mismatch := *inc.Victim.OOMScoreAdj != adj
+	k.AdjMismatch = &mismatch
+	if mismatch {
+		inc.Findings = append(inc.Findings, adjMismatchFinding(inc, pc, adj, rule, ver))
+	}
+}
+
+func findContainer(p *parse.Pod, name string) *parse.Container {
+	for _, group := range [][]parse.Container{p.InitContainers, p.Containers} {
+		for i := range group {
+			if group[i].Name == name {
+				return &group[i]
+			}
+		}
+	}
+	return nil
+}
+
+// adjMismatchFinding names the likely reason the victim's oom_score_adj is
+// not the one its QoS class gives.
+func adjMismatchFinding(inc *Incident, c *parse.Container, want int, rule string, ver KubeVersion) Finding {
+	got := *inc.Victim.OOMScoreAdj
+	reason := "the process may have raised its own value (it may write /proc/self/oom_score_adj upwards), or the runtime did not apply the kubelet's value"
+	switch {
+	case got == AdjPodSandbox || got == -1000 || got == AdjKubelet:
+		reason = fmt.Sprintf("%d is the value of a %s, not of a container process", got, KnownAdjRole(got))
+	case got < want:
+		reason = "a process can only lower its value with CAP_SYS_RESOURCE: the runtime or an admission webhook set it, or the kubelet's version or the node's memory differ from the inputs'"
+	case rule == "burstable" && c != nil && c.Requests.MemoryBytes != nil:
+		if lo, hi, ok := BurstableMemTotalRange(*c.Requests.MemoryBytes, got, ver); ok {
+			reason += fmt.Sprintf("; the observed value fits a node MemTotal between %d and %d bytes, so the request or node size may have changed since (in-place resize, node resized)", lo, hi)
+		}
+	}
+	return Finding{Code: "adj_mismatch", Severity: "warning",
+		Message: fmt.Sprintf("the victim's oom_score_adj is %d, but the kubelet sets %d for this container (%s): %s", got, want, rule, reason)}
+}
+
+// relatedEvents are the events about the victim's container or pod near
+// the kill.
+func relatedEvents(inc *Incident, events []Event) []Event {
+	out := []Event{}
+	k := inc.Kubernetes
+	if k == nil {
+		return out
+	}
+	for _, e := range events {
+		if matchesContainer(e, k) || (matchesPod(e, k) && nearKill(inc, e)) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func matchesContainer(e Event, k *Kubernetes) bool {
+	return k.ContainerID != nil && e.ContainerID != nil && bareID(*e.ContainerID) == *k.ContainerID
+}
+
+func matchesPod(e Event, k *Kubernetes) bool {
+	if k.PodUID != nil && e.PodUID != nil && *e.PodUID == *k.PodUID {
+		return true
+	}
+	return k.Namespace != nil && k.Pod != nil && e.Pod != nil && *e.Pod == *k.Namespace+"/"+*k.Pod
+}
+
+// nearKill reports an event inside the kill's window; without both clocks
+// only a container-ID match (above) ties an event to a kill.
+func nearKill(inc *Incident, e Event) bool {
+	if inc.when == nil || e.when == nil {
+		return false
+	}
+	d := e.when.Sub(*inc.when)
+	return d >= -eventWindowBefore && d <= eventWindowAfter
+}
+
+// outcomeOf says what happened to the container after the kill.
+func outcomeOf(inc *Incident, inv *inventory) *string {
+	k := inc.Kubernetes
+	if k == nil {
+		return nil
+	}
+	restarted := false
+	for _, e := range inc.KubeletEvents {
+		switch e.Kind {
+		case "evicted":
+			return ptr("evicted")
+		case "container_died", "runtime_exit", "crashloop_backoff", "kill_container":
+			restarted = true
+		}
+	}
+	if k.ContainerID != nil {
+		if ref, ok := inv.byContainer[*k.ContainerID]; ok {
+			c := ref.pod.Containers[ref.idx]
+			switch {
+			case ref.last:
+				restarted = true
+			case !restarted && strOr(c.State) == "running":
+				inc.Findings = append(inc.Findings, Finding{Code: "silent_kill", Severity: "warning",
+					Message: fmt.Sprintf("container %s is still running under the same ID: the kernel killed %s, not the container's main process, so pod status will never say OOMKilled", c.Name, victimComm(inc))})
+				return ptr("silent")
+			}
+		}
+	}
+	if restarted {
+		return ptr("restarted")
+	}
+	return ptr("unknown")
+}
+
+func victimComm(inc *Incident) string {
+	if inc.Victim == nil {
+		return "a process"
+	}
+	return fmt.Sprintf("%s (pid %d)", inc.Victim.Comm, inc.Victim.PID)
+}
+
+// memoryFindings say where the memory ran out, in words a person can act on.
+func memoryFindings(inc *Incident) []Finding {
+	if inc.Scope == nil {
+		return nil
+	}
+	who := "the victim's container"
+	if k := inc.Kubernetes; k != nil && k.Container != nil {
+		who = "container " + *k.Container
+		if k.Pod != nil {
+			who += " of pod " + strOr(k.Namespace) + "/" + *k.Pod
+		}
+	}
+	rss := ""
+	if v := inc.Victim; v != nil && v.AnonRSSKB != nil && v.FileRSSKB != nil {
+		rss = fmt.Sprintf("; %s had %d MiB resident at the kill", v.Comm, (*v.AnonRSSKB+*v.FileRSSKB+val(v.ShmemRSSKB))/1024)
+	}
+	limit := ""
+	if m := inc.Memcg; m != nil && m.LimitKB != nil {
+		limit = fmt.Sprintf(" of %d MiB", *m.LimitKB/1024)
+	}
+	switch *inc.Scope {
+	case "container":
+		return []Finding{{Code: "container_limit", Severity: "warning", Message: fmt.Sprintf("%s hit its memory limit%s%s: raise the limit or find what grew", who, limit, rss)}}
+	case "pod":
+		return []Finding{{Code: "pod_limit", Severity: "warning", Message: fmt.Sprintf("the pod's memory limit%s (the sum of its containers' limits, or its pod-level limit) was hit; the kernel killed in %s%s", limit, who, rss)}}
+	case "qos_tier", "node_allocatable":
+		return []Finding{{Code: "node_allocatable", Severity: "warning", Message: fmt.Sprintf("the %s memory cgroup%s was full: the pods of this node together used more than the kubelet allows (node allocatable); check the sum of requests and limits against allocatable%s", strings.ReplaceAll(*inc.Scope, "_", " "), limit, rss)}}
+	case "system":
+		f := []Finding{{Code: "system_oom", Severity: "warning", Message: "the whole node ran out of memory (global OOM): the kubelet's eviction did not act in time or system-reserved is too small" + rss}}
+		if k := inc.Kubernetes; k != nil && strOr(k.QOSClass) == "Guaranteed" {
+			f = append(f, Finding{Code: "guaranteed_killed_by_node_oom", Severity: "error", Message: "a Guaranteed pod was killed by a node-level OOM: the node is overcommitted (limits above capacity) or system-reserved/kube-reserved are too small"})
+		}
+		return f
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package correlate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/oomtriage/oomtriage/parse"
+)
+
+// kubeOnlyIncidents are the memory incidents the kernel log does not hold:
+// kubelet evictions, and containers whose status says OOMKilled with no
+// kernel record of the kill in the inputs.
+func kubeOnlyIncidents(a *Analysis, inv *inventory) []Incident {
+	var out []Incident
+	for _, e := range a.Events {
+		if e.Kind == "evicted" {
+			out = append(out, evictionIncident(e, a.Events))
+		}
+	}
+	killed := map[string]bool{}
+	for _, inc := range a.Incidents {
+		if k := inc.Kubernetes; k != nil && k.ContainerID != nil {
+			killed[*k.ContainerID] = true
+		}
+	}
+	for i := range a.Pods {
+		p := &a.Pods[i]
+		for _, c := range p.Containers {
+			if strOr(c.LastTerminatedReason) == "OOMKilled" && c.LastContainerID != nil && !killed[bareID(*c.LastContainerID)] {
+				out = append(out, noKernelRecordIncident(p, c, a.Events))
+			}
+		}
+	}
+	return out
+}
+
+func evictionIncident(e Event, events []Event) Incident {
+	inc := kubeIncident("eviction", e.Host, e.when, e.Source)
+	inc.Outcome = ptr("evicted")
+	inc.Kubernetes = &Kubernetes{PodUID: e.PodUID}
+	if ns, name, ok := cutPod(strOr(e.Pod)); ok {
+		inc.Kubernetes.Namespace, inc.Kubernetes.Pod = &ns, &name
+	}
+	for _, x := range events {
+		if x.Kind != "evicted" && isEvictionKind(x.Kind) && sameHost(x, e) && x.when != nil && e.when != nil &&
+			!x.when.After(*e.when) && e.when.Sub(*x.when) < 5*time.Minute {
+			inc.KubeletEvents = append(inc.KubeletEvents, x)
+		}
+	}
+	inc.KubeletEvents = append(inc.KubeletEvents, e)
+	inc.Findings = append(inc.Findings, Finding{Code: "evicted", Severity: "warning",
+		Message: fmt.Sprintf("the kubelet evicted pod %s under node memory pressure: this is an eviction, not an OOM kill; the pod is deleted and recreated elsewhere by its controller", strOr(e.Pod))})
+	inc.ID = kubeID("eviction", strOr(e.Host), strOr(e.Pod), strOr(e.Time), e.Source)
+	return inc
+}
+
+func noKernelRecordIncident(p *Pod, c PodContainer, events []Event) Incident {
+	var when *time.Time
+	if c.LastFinishedAt != nil {
+		if t, err := time.Parse(time.RFC3339Nano, *c.LastFinishedAt); err == nil {
+			when = &t
+		}
+	}
+	inc := kubeIncident("oom_killed_no_kernel_record", p.Node, when, p.Source)
+	id := bareID(*c.LastContainerID)
+	inc.Kubernetes = &Kubernetes{PodUID: p.UID, Namespace: p.Namespace, Pod: p.Name, Container: ptr(c.Name),
+		ContainerID: &id, Runtime: c.Runtime, QOSClass: p.QOSClass}
+	inc.KubeletEvents = relatedEvents(&inc, events)
+	inc.Outcome = ptr("restarted")
+	inc.Findings = append(inc.Findings, Finding{Code: "kernel_log_missing", Severity: "warning",
+		Message: fmt.Sprintf("pod status says container %s of %s/%s was OOMKilled, but no kernel record of that kill is in the inputs: the kernel log is missing, rotated, or its report was rate-limited", c.Name, strOr(p.Namespace), strOr(p.Name))})
+	inc.ID = kubeID("oom_killed_no_kernel_record", strOr(p.UID), id)
+	return inc
+}
+
+// kubeIncident is an incident with only the fields a kubelet event or a pod
+// status gives; everything the kernel would print stays null.
+func kubeIncident(kind string, host *string, when *time.Time, src parse.Source) Incident {
+	inc := Incident{Kind: kind, Host: host, OOMKind: "none", GroupKills: []Kill{}, TaskColumns: []string{},
+		Tasks: []Task{}, Missing: []string{"kernel_record"}, Ranking: []Rank{}, KubeletEvents: []Event{},
+		Findings: []Finding{}, Sources: []Source{{Path: src.Path, Line: src.Line, Format: "kubernetes"}}}
+	if when != nil {
+		inc.Time, inc.when, inc.TimeSource = ptr(FormatTime(*when)), when, ptr("kubernetes")
+	}
+	return inc
+}
+
+func kubeID(parts ...any) string {
+	sum := sha256.Sum256([]byte(fmt.Sprint(parts...)))
+	return hex.EncodeToString(sum[:8])
+}
+
+func isEvictionKind(k string) bool {
+	switch k {
+	case "eviction_attempt", "eviction_must_evict", "eviction_ranked", "eviction_refused_critical", "memory_pressure":
+		return true
+	}
+	return false
+}
+
+func sameHost(a, b Event) bool { return strOr(a.Host) == strOr(b.Host) }
+
+func cutPod(s string) (ns, name string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return "", "", false
+}
