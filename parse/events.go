@@ -86,16 +86,18 @@ type kubeEventSrc struct {
 // kubeEventKind maps an Event's reason to the kubelet_events kind of the JSON
 // report, or "" for an Event that does not concern memory.
 //
-//	SystemOOM                  kubelet, on the Node: a global (non-memcg) OOM kill   → system_oom
-//	OOMKilling                 node-problem-detector's kernel monitor, on the Node    → npd_oomkilling
-//	OOMKilled                  not sent by the kubelet; event exporters and
-//	                           proposals (kubernetes PR #136092) use it               → container_oomkilled
-//	Evicted                    kubelet eviction manager, on the Pod                  → evicted
-//	Killing                    "Stopping container c", liveness kills                → kill_container
-//	BackOff                    "Back-off restarting failed container" (not image pulls) → crashloop_backoff
-//	EvictionThresholdMet       "Attempting to reclaim memory"                        → eviction_attempt
-//	NodeHas(In)SufficientMemory  memory-pressure condition changes                   → memory_pressure
-//	OutOfmemory                admission: "Node didn't have enough resource: memory" → admission_rejected
+//	SystemOOM                   kubelet, on the Node: a global OOM kill      → system_oom
+//	OOMKilling                  node-problem-detector, on the Node           → npd_oomkilling
+//	OOMKilled                   no kubelet release sends it (kubernetes-side
+//	                            §5.2); kept for exporters or later releases  → container_oomkilled
+//	Evicted                     eviction manager, on the Pod                 → evicted
+//	Killing                     "Stopping container c", liveness kills       → kill_container
+//	BackOff                     "Back-off restarting failed container"       → crashloop_backoff
+//	                            (not "Back-off pulling image")
+//	EvictionThresholdMet        "Attempting to reclaim memory"               → eviction_attempt
+//	NodeHas(In)SufficientMemory the node's memory-pressure condition         → memory_pressure
+//	OutOfmemory                 admission: "Node didn't have enough
+//	                            resource: memory"                            → admission_rejected
 func kubeEventKind(reason, message string) string {
 	switch reason {
 	case "SystemOOM":

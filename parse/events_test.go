@@ -120,3 +120,20 @@ func TestEventTimes(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestEventListKind: items of an EventList that name no kind and carry no
+// involvedObject are Events by their List's kind, in YAML (kind before the
+// items) and in JSON.
+func TestEventListKind(t *testing.T) {
+	for name, in := range map[string]string{
+		"e.yaml": "kind: EventList\napiVersion: v1\nitems:\n- reason: SystemOOM\n  message: m\n  source: {host: w}\n",
+		"e.json": `{"kind": "EventList", "items": [{"reason": "SystemOOM", "message": "m", "source": {"host": "w"}}]}`,
+	} {
+		objs, _, err := objReadString(t, name, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []KubeEvent{{Kind: "system_oom", Host: "w", Reason: "SystemOOM", Message: "m", Source: Source{name, map[string]int{"e.yaml": 4, "e.json": 1}[name]}}}
+		objSameJSON(t, name, objs.Events, want)
+	}
+}

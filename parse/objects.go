@@ -150,9 +150,12 @@ func ReadObjects(ctx context.Context, path string, r io.Reader) (Objects, InputS
 // objLooksJSON tells whether the first byte that is not white space opens a
 // JSON object or array.
 func objLooksJSON(br *bufio.Reader) bool {
-	b, _ := br.Peek(br.Size())
-	for _, c := range b {
-		switch c {
+	for i := 1; i <= br.Size(); i++ { // one byte more at a time: a pipe may be slow
+		b, err := br.Peek(i)
+		if err != nil {
+			return false
+		}
+		switch b[i-1] {
 		case ' ', '\t', '\r', '\n':
 			continue
 		case '{', '[':
@@ -1063,6 +1066,9 @@ func (j *objJSONStream) run() {
 			j.r.problem(doc, 0, j.line(start), "not a Kubernetes object (a JSON %s)", objJSONKind(first))
 			continue
 		}
+		if j.r.ctxErr != nil {
+			return
+		}
 		if err != nil && !j.fail(doc, j.failItem, j.failStart, err) {
 			return
 		}
@@ -1142,7 +1148,7 @@ func (j *objJSONStream) items(doc int, listKind string, listStart int64) error {
 	for j.dec.More() {
 		n++
 		if j.r.cancelled() {
-			return nil
+			return j.r.ctxErr
 		}
 		start, first := j.peekStart()
 		j.arm()

@@ -134,7 +134,8 @@ func TestReadMixedList(t *testing.T) {
 }
 
 // TestReadMultiDoc reads three YAML documents: a hand-written Pod with bare
-// numbers as quantities, a Node ended by "...", and a List of Events.
+// numbers as quantities, a Node ended by "...", and an EventList in the API
+// server's key order (kind first) whose items name no kind.
 func TestReadMultiDoc(t *testing.T) {
 	const path = "../testdata/objects/multi-doc.yaml"
 	objs, st := objReadFixture(t, path)
@@ -161,17 +162,17 @@ func TestReadMultiDoc(t *testing.T) {
 		Events: []KubeEvent{{
 			Kind: "system_oom", Wall: objStamp("2026-11-27T11:44:17Z"), Host: "worker-3",
 			Reason: "SystemOOM", Message: "System OOM encountered, victim process: stress, pid: 24177",
-			Source: Source{path, 63},
+			Source: Source{path, 66},
 		}, {
 			Kind: "crashloop_backoff", Wall: objStamp("2026-11-27T11:46:01Z"), Host: "worker-3",
 			Namespace: "default", Pod: "stress", PodUID: "27aff94d-1b2c-4d3e-8f40-5a6b7c8d9e0f", Container: "stress",
 			Reason:  "BackOff",
 			Message: "Back-off restarting failed container stress in pod stress_default(27aff94d-1b2c-4d3e-8f40-5a6b7c8d9e0f)",
-			Source:  Source{path, 81},
+			Source:  Source{path, 82},
 		}},
 	}
 	objSameJSON(t, "objects", objs, want)
-	if st.Lines != 108 {
+	if st.Lines != 104 {
 		t.Errorf("lines = %d", st.Lines)
 	}
 }
@@ -211,8 +212,8 @@ func TestReadCrictlInspectp(t *testing.T) {
 	}
 }
 
-// TestReadCrictlVariants: crictl pods -o json, and inspectp info one level
-// down.
+// TestReadCrictlVariants: crictl pods -o json, inspectp info one level
+// down, and crictl inspect of a container (not kept).
 func TestReadCrictlVariants(t *testing.T) {
 	const in = `{"items": [
   {"id": "51cd8bdaa13a65518e790d307359d33f9288fc82664879c609029b1a83862db6",
@@ -223,6 +224,8 @@ func TestReadCrictlVariants(t *testing.T) {
 ]}
 {"status": {"id": "f7ca", "metadata": {"name": "x"}, "labels": {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.uid": "u"}},
  "info": {"info": {"runtimeType": "io.containerd.runc.v2", "runtimeSpec": {"linux": {"cgroupsPath": "/kubepods/besteffort/podu/f7ca"}}}}}
+{"status": {"id": "4bd4", "metadata": {"name": "app", "attempt": 7}, "state": "CONTAINER_EXITED", "reason": "OOMKilled",
+ "labels": {"io.kubernetes.container.name": "app", "io.kubernetes.pod.uid": "u"}}}
 `
 	objs, _, err := objReadString(t, "c.json", in)
 	if err != nil {
@@ -238,6 +241,9 @@ func TestReadCrictlVariants(t *testing.T) {
 	objSameJSON(t, "sandboxes", objs.Sandboxes, want)
 	if len(objs.Pods) != 2 || objs.Pods[1].Namespace != "ns" {
 		t.Errorf("pods = %+v", objs.Pods)
+	}
+	if !reflect.DeepEqual(objs.Skipped, map[string]int{"crictl container": 1}) {
+		t.Errorf("skipped = %v", objs.Skipped)
 	}
 }
 
@@ -616,6 +622,23 @@ func TestReadObjectsErrorCap(t *testing.T) {
 	}
 }
 
+type objCancelReader struct {
+	parts  []string
+	n      int
+	cancel func()
+}
+
+func (r *objCancelReader) Read(p []byte) (int, error) {
+	if r.n == len(r.parts) {
+		return 0, io.EOF
+	}
+	if r.n == 1 {
+		r.cancel()
+	}
+	r.n++
+	return copy(p, r.parts[r.n-1]), nil
+}
+
 func TestReadObjectsCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -624,6 +647,19 @@ func TestReadObjectsCancelled(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%q: err = %v", in, err)
 		}
+	}
+	// Cancelled in the middle of a List: what was read stays, and the
+	// cancellation is the only error. The input cancels when it is asked
+	// for more than its first part.
+	ctx, cancel = context.WithCancel(context.Background())
+	pr := &objCancelReader{parts: []string{
+		`{"kind": "PodList", "items": [{"metadata": {"name": "a"}}, {"metadata": {"name": "b"}},`,
+		` {"metadata": {"name": "c"}}, {"metadata": {"name": "d"}}]}`,
+	}, cancel: cancel}
+	objs, _, err := ReadObjects(ctx, "in", pr)
+	var oe *ObjectsError
+	if !errors.Is(err, context.Canceled) || errors.As(err, &oe) || len(objs.Pods) < 2 {
+		t.Errorf("err = %v, %d pods", err, len(objs.Pods))
 	}
 }
 

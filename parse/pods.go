@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -60,9 +61,12 @@ func (o *kubeObject) member(key string) any {
 	return o.kubeEventFields.member(key)
 }
 
-// kindCrictlSandbox is the kind given to crictl's pod sandboxes, which name
-// none.
-const kindCrictlSandbox = "crictl sandbox"
+// The kinds given to what crictl prints, which names none: a pod sandbox
+// (inspectp, pods) is kept, a container (inspect) is counted as skipped.
+const (
+	kindCrictlSandbox   = "crictl sandbox"
+	kindCrictlContainer = "crictl container"
+)
 
 // kind returns the object's kind: its own, else the one its List implies
 // (PodList → Pod), else the one its shape tells.
@@ -73,9 +77,14 @@ func (o *kubeObject) kind(listKind string) string {
 	if k, ok := strings.CutSuffix(listKind, "List"); ok && k != "" {
 		return k
 	}
+	st := &o.Status
 	switch {
-	case o.Status.Metadata.UID != "" || o.Status.Metadata.Name != "":
+	case st.Labels.ContainerName != "" && st.Labels.ContainerName != "POD":
+		return kindCrictlContainer // crictl inspect; CRI-O labels its infra container POD
+	case st.Metadata.UID != "" || st.Metadata.Namespace != "" || (st.ID != "" && st.Labels.PodUID != ""):
 		return kindCrictlSandbox // crictl inspectp
+	case st.ID != "" && st.Metadata.Name != "":
+		return kindCrictlContainer
 	case o.ID != "" && (o.Metadata.UID != "" || o.Metadata.Name != "") && len(o.Spec.Containers) == 0:
 		return kindCrictlSandbox // an item of crictl pods -o json
 	case len(o.Spec.Containers) > 0 || len(o.Status.ContainerStatuses) > 0 || o.Status.QOSClass != "":
@@ -89,12 +98,11 @@ func (o *kubeObject) kind(listKind string) string {
 }
 
 type kubeMeta struct {
-	Name              string          `json:"name" yaml:"name"`
-	Namespace         string          `json:"namespace" yaml:"namespace"`
-	UID               string          `json:"uid" yaml:"uid"`
-	Annotations       kubeAnnotations `json:"annotations" yaml:"annotations"`
-	OwnerReferences   []kubeOwnerRef  `json:"ownerReferences" yaml:"ownerReferences"`
-	CreationTimestamp string          `json:"creationTimestamp" yaml:"creationTimestamp"`
+	Name            string          `json:"name" yaml:"name"`
+	Namespace       string          `json:"namespace" yaml:"namespace"`
+	UID             string          `json:"uid" yaml:"uid"`
+	Annotations     kubeAnnotations `json:"annotations" yaml:"annotations"`
+	OwnerReferences []kubeOwnerRef  `json:"ownerReferences" yaml:"ownerReferences"`
 }
 
 // kubeAnnotations are the annotations oomtriage reads; decoding them into a
@@ -145,6 +153,8 @@ func (q *kubeQuantity) UnmarshalJSON(b []byte) error {
 	switch {
 	case string(b) == "null":
 		*q = kubeQuantity{}
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0:
+		*q = kubeQuantity{Text: string(b[1 : len(b)-1]), Set: true} // the common case, without escapes
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -243,8 +253,9 @@ func (o *kubeObject) pod(src Source, errs *[]string) Pod {
 	p.Containers = kubeContainers(o.Spec.Containers, o.Status.ContainerStatuses, false, bad)
 	p.InitContainers = kubeContainers(o.Spec.InitContainers, o.Status.InitContainerStatuses, true, bad)
 	if o.Spec.Resources != nil {
-		// Pod has room for one pod-level list: the requests, which the
-		// kubelet's oom_score_adj uses (see the report on inventory.go).
+		// Pod has room for one pod-level list: keep the requests, which
+		// the kubelet's oom_score_adj uses. The pod-level limits are not
+		// kept (Pod would need a second field).
 		r := kubeResources(o.Spec.Resources.Requests, func(format string, args ...any) {
 			bad("spec.resources.requests."+format, args...)
 		})
@@ -376,9 +387,10 @@ type crictlMeta struct {
 }
 
 type crictlPodLabels struct {
-	PodName      string `json:"io.kubernetes.pod.name" yaml:"io.kubernetes.pod.name"`
-	PodNamespace string `json:"io.kubernetes.pod.namespace" yaml:"io.kubernetes.pod.namespace"`
-	PodUID       string `json:"io.kubernetes.pod.uid" yaml:"io.kubernetes.pod.uid"`
+	ContainerName string `json:"io.kubernetes.container.name" yaml:"io.kubernetes.container.name"`
+	PodName       string `json:"io.kubernetes.pod.name" yaml:"io.kubernetes.pod.name"`
+	PodNamespace  string `json:"io.kubernetes.pod.namespace" yaml:"io.kubernetes.pod.namespace"`
+	PodUID        string `json:"io.kubernetes.pod.uid" yaml:"io.kubernetes.pod.uid"`
 }
 
 type crictlInfo struct {
