@@ -89,9 +89,9 @@ func TestExpectedAdjReferenceVectors(t *testing.T) {
 		}
 	}
 	podLevel := &parse.Pod{
-		QOSClass:     QOSBurstable,
-		PodResources: &parse.Resources{MemoryBytes: qv(4 * qGi)},
-		Containers:   []parse.Container{qctr("A", qres(unset, qGi), qNone), qctr("B", qNone, qNone)},
+		QOSClass:    QOSBurstable,
+		PodRequests: &parse.Resources{MemoryBytes: qv(4 * qGi)},
+		Containers:  []parse.Container{qctr("A", qres(unset, qGi), qNone), qctr("B", qNone, qNone)},
 	}
 
 	for _, tt := range []adjCase{
@@ -215,7 +215,7 @@ func TestExpectedAdjEdges(t *testing.T) {
 	// Pod-level with a sidecar: share = (4Gi − 1Gi − 64Mi)/2 = 1577058304.
 	podLevelSidecar := &parse.Pod{
 		QOSClass:       QOSBurstable,
-		PodResources:   &parse.Resources{MemoryBytes: qv(4 * qGi)},
+		PodRequests:    &parse.Resources{MemoryBytes: qv(4 * qGi)},
 		InitContainers: []parse.Container{qsidecar("sidecar", qres(unset, 64*qMi), qNone)},
 		Containers:     []parse.Container{qctr("A", qres(unset, qGi), qNone)},
 	}
@@ -223,20 +223,20 @@ func TestExpectedAdjEdges(t *testing.T) {
 	// share = (10Gi − max(1Gi, 8Gi))/2 = 1Gi.
 	podLevelInit := &parse.Pod{
 		QOSClass:       QOSBurstable,
-		PodResources:   &parse.Resources{MemoryBytes: qv(10 * qGi)},
+		PodRequests:    &parse.Resources{MemoryBytes: qv(10 * qGi)},
 		InitContainers: []parse.Container{qinit("init", qres(unset, 8*qGi), qNone)},
 		Containers:     []parse.Container{qctr("A", qres(unset, qGi), qNone)},
 	}
 	podLevelCPUOnly := &parse.Pod{
-		QOSClass:     QOSBurstable,
-		PodResources: &parse.Resources{CPUMilli: qv(2000)},
-		Containers:   []parse.Container{qctr("A", qres(unset, qGi), qNone)},
+		QOSClass:    QOSBurstable,
+		PodRequests: &parse.Resources{CPUMilli: qv(2000)},
+		Containers:  []parse.Container{qctr("A", qres(unset, qGi), qNone)},
 	}
 	// Without status, the pod-level memory-only block makes the pod
 	// Burstable (cpu and memory shapes differ).
 	podLevelNoStatus := &parse.Pod{
-		PodResources: &parse.Resources{MemoryBytes: qv(4 * qGi)},
-		Containers:   []parse.Container{qctr("A", qres(unset, qGi), qNone), qctr("B", qNone, qNone)},
+		PodRequests: &parse.Resources{MemoryBytes: qv(4 * qGi)},
+		Containers:  []parse.Container{qctr("A", qres(unset, qGi), qNone), qctr("B", qNone, qNone)},
 	}
 	negative := burstablePod(-5)
 	negative.Containers[0].Requests.MemoryBytes = qv(-5)

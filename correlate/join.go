@@ -248,7 +248,9 @@ func nearKill(inc *Incident, e Event) bool {
 	return d >= -eventWindowBefore && d <= eventWindowAfter
 }
 
-// outcomeOf says what happened to the container after the kill.
+// outcomeOf says what happened to the container after the kill:
+// restarted, evicted, silent (a non-main process died and the container
+// kept running), terminated (a pod that does not restart), or unknown.
 func outcomeOf(inc *Incident, inv *inventory) *string {
 	k := inc.Kubernetes
 	if k == nil {
@@ -269,6 +271,8 @@ func outcomeOf(inc *Incident, inv *inventory) *string {
 			switch {
 			case ref.last:
 				restarted = true
+			case strOr(c.State) == "terminated":
+				return ptr("terminated") // restartPolicy Never: the container stays stopped
 			case !restarted && strOr(c.State) == "running":
 				inc.Findings = append(inc.Findings, Finding{Code: "silent_kill", Severity: "warning",
 					Message: fmt.Sprintf("container %s is still running under the same ID: the kernel killed %s, not the container's main process, so pod status will never say OOMKilled", c.Name, victimComm(inc))})

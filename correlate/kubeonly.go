@@ -28,8 +28,8 @@ func kubeOnlyIncidents(a *Analysis, inv *inventory) []Incident {
 	for i := range a.Pods {
 		p := &a.Pods[i]
 		for _, c := range p.Containers {
-			if strOr(c.LastTerminatedReason) == "OOMKilled" && c.LastContainerID != nil && !killed[bareID(*c.LastContainerID)] {
-				out = append(out, noKernelRecordIncident(p, c, a.Events))
+			if id := oomKilledID(c); id != "" && !killed[id] {
+				out = append(out, noKernelRecordIncident(p, c, id, a.Events))
 			}
 		}
 	}
@@ -56,7 +56,20 @@ func evictionIncident(e Event, events []Event) Incident {
 	return inc
 }
 
-func noKernelRecordIncident(p *Pod, c PodContainer, events []Event) Incident {
+// oomKilledID is the ID of the container instance that pod status says was
+// OOMKilled: the last terminated one, or the current one of a pod that does
+// not restart (restartPolicy Never, Jobs).
+func oomKilledID(c PodContainer) string {
+	switch {
+	case strOr(c.LastTerminatedReason) == "OOMKilled" && c.LastContainerID != nil:
+		return bareID(*c.LastContainerID)
+	case strOr(c.State) == "terminated" && strOr(c.StateReason) == "OOMKilled" && c.ContainerID != nil:
+		return bareID(*c.ContainerID)
+	}
+	return ""
+}
+
+func noKernelRecordIncident(p *Pod, c PodContainer, id string, events []Event) Incident {
 	var when *time.Time
 	if c.LastFinishedAt != nil {
 		if t, err := time.Parse(time.RFC3339Nano, *c.LastFinishedAt); err == nil {
@@ -64,11 +77,13 @@ func noKernelRecordIncident(p *Pod, c PodContainer, events []Event) Incident {
 		}
 	}
 	inc := kubeIncident("oom_killed_no_kernel_record", p.Node, when, p.Source)
-	id := bareID(*c.LastContainerID)
 	inc.Kubernetes = &Kubernetes{PodUID: p.UID, Namespace: p.Namespace, Pod: p.Name, Container: ptr(c.Name),
 		ContainerID: &id, Runtime: c.Runtime, QOSClass: p.QOSClass}
 	inc.KubeletEvents = relatedEvents(&inc, events)
 	inc.Outcome = ptr("restarted")
+	if strOr(c.State) == "terminated" {
+		inc.Outcome = ptr("terminated")
+	}
 	inc.Findings = append(inc.Findings, Finding{Code: "kernel_log_missing", Severity: "warning",
 		Message: fmt.Sprintf("pod status says container %s of %s/%s was OOMKilled, but no kernel record of that kill is in the inputs: the kernel log is missing, rotated, or its report was rate-limited", c.Name, strOr(p.Namespace), strOr(p.Name))})
 	inc.ID = kubeID("oom_killed_no_kernel_record", strOr(p.UID), id)

@@ -137,12 +137,19 @@ func (b podLevelBlock) set() bool {
 }
 
 // podLevelOf returns the pod-level block of p, nil when spec.resources is
-// absent. See QOSClass for how the single parse.Pod.PodResources is read.
+// absent.
 func podLevelOf(p *parse.Pod) *podLevelBlock {
-	if p.PodResources == nil {
+	if p.PodRequests == nil && p.PodLimits == nil {
 		return nil
 	}
-	return &podLevelBlock{req: *p.PodResources, lim: *p.PodResources}
+	var b podLevelBlock
+	if p.PodRequests != nil {
+		b.req = *p.PodRequests
+	}
+	if p.PodLimits != nil {
+		b.lim = *p.PodLimits
+	}
+	return &b
 }
 
 // defaultPodRequests is the API's defaultPodRequests (PodLevelResources,

@@ -93,10 +93,10 @@ func TestQOSClassReferenceVectors(t *testing.T) {
 		// k: 1000m == 1 and 1024Mi == 1Gi once parsed to millicores and bytes.
 		{"k/compared-by-value", parse.Pod{Containers: []parse.Container{qctr("c", qres(1000, 1024*qMi), qres(1000, qGi))}},
 			QOSGuaranteed, QOSGuaranteed},
-		{"l/pod-level-guaranteed", parse.Pod{PodResources: &qGuar1,
+		{"l/pod-level-guaranteed", parse.Pod{PodRequests: &qGuar1, PodLimits: &qGuar1,
 			Containers: []parse.Container{qctr("c", qNone, qNone)}},
 			QOSGuaranteed, QOSGuaranteed},
-		{"m/pod-level-memory-only-wins", parse.Pod{PodResources: &parse.Resources{MemoryBytes: qv(qGi)},
+		{"m/pod-level-memory-only-wins", parse.Pod{PodRequests: &parse.Resources{MemoryBytes: qv(qGi)}, PodLimits: &parse.Resources{MemoryBytes: qv(qGi)},
 			Containers: []parse.Container{qctr("c", qGuar1, qGuar1)}},
 			QOSBurstable, QOSBurstable},
 	}
@@ -140,11 +140,11 @@ func TestQOSClassMore(t *testing.T) {
 		{"guaranteed sidecar and main", &parse.Pod{
 			InitContainers: []parse.Container{qsidecar("s", qres(100, 64*qMi), qres(100, 64*qMi))},
 			Containers:     []parse.Container{qctr("c", qGuar1, qGuar1)}}, QOSGuaranteed},
-		{"empty pod-level block falls back to containers", &parse.Pod{PodResources: &parse.Resources{},
+		{"empty pod-level block falls back to containers", &parse.Pod{PodRequests: &parse.Resources{}, PodLimits: &parse.Resources{},
 			Containers: []parse.Container{qctr("c", qGuar1, qGuar1)}}, QOSGuaranteed},
-		{"pod-level block wins over burstable containers", &parse.Pod{PodResources: &qGuar1,
+		{"pod-level block wins over burstable containers", &parse.Pod{PodRequests: &qGuar1, PodLimits: &qGuar1,
 			Containers: []parse.Container{qctr("c", qres(100, 10*qMi), qNone)}}, QOSGuaranteed},
-		{"pod-level cpu only", &parse.Pod{PodResources: &parse.Resources{CPUMilli: qv(1000)},
+		{"pod-level cpu only", &parse.Pod{PodRequests: &parse.Resources{CPUMilli: qv(1000)}, PodLimits: &parse.Resources{CPUMilli: qv(1000)},
 			Containers: []parse.Container{qctr("c", qNone, qNone)}}, QOSBurstable},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,8 @@ type Pod struct {
 	Static            bool   // a static or mirror pod (kubernetes.io/config.source != "api", or kubernetes.io/config.mirror set)
 	Containers        []Container
 	InitContainers    []Container // in spec order; a sidecar is an init container with restartPolicy Always
-	PodResources      *Resources  // spec.resources (pod-level resources, 1.32+)
+	PodRequests       *Resources  // spec.resources.requests (pod-level resources, 1.32+)
+	PodLimits         *Resources  // spec.resources.limits
 	Source            Source
 }
 

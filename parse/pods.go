@@ -253,13 +253,13 @@ func (o *kubeObject) pod(src Source, errs *[]string) Pod {
 	p.Containers = kubeContainers(o.Spec.Containers, o.Status.ContainerStatuses, false, bad)
 	p.InitContainers = kubeContainers(o.Spec.InitContainers, o.Status.InitContainerStatuses, true, bad)
 	if o.Spec.Resources != nil {
-		// Pod has room for one pod-level list: keep the requests, which
-		// the kubelet's oom_score_adj uses. The pod-level limits are not
-		// kept (Pod would need a second field).
-		r := kubeResources(o.Spec.Resources.Requests, func(format string, args ...any) {
+		req := kubeResources(o.Spec.Resources.Requests, func(format string, args ...any) {
 			bad("spec.resources.requests."+format, args...)
 		})
-		p.PodResources = &r
+		lim := kubeResources(o.Spec.Resources.Limits, func(format string, args ...any) {
+			bad("spec.resources.limits."+format, args...)
+		})
+		p.PodRequests, p.PodLimits = &req, &lim
 	}
 	return p
 }

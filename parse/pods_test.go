@@ -69,8 +69,9 @@ func TestReadPods(t *testing.T) {
 				RestartCount:    1, State: "running",
 				LastTerminationReason: "OOMKilled", LastExitCode: objInt(137), LastFinishedAt: objTime("2026-11-27T11:44:16.901031Z"),
 			}},
-			PodResources: &Resources{MemoryBytes: objI64(1 << 30), CPUMilli: objI64(1000)},
-			Source:       Source{objFixBundle, 8},
+			PodRequests: &Resources{MemoryBytes: objI64(1 << 30), CPUMilli: objI64(1000)},
+			PodLimits:   &Resources{MemoryBytes: objI64(2 << 30)},
+			Source:      Source{objFixBundle, 8},
 		}, {
 			UID: "6c2684cc-7a64-4810-8709-bc493a7a24a9", Namespace: "kube-system", Name: "kube-apiserver-cp-1", Node: "cp-1",
 			PriorityClassName: "system-node-critical", Priority: objI32(2000001000), QOSClass: "Burstable", Static: true,
