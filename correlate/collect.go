@@ -50,20 +50,17 @@ type Analysis struct {
 // Analyze resolves hosts and clocks, merges copies of the same kill, and
 // returns the incidents with the pods and events of the run.
 func (c *Collector) Analyze(hostFor func(hostKey string) HostContext) Analysis {
-	a := Analysis{Incidents: c.Incidents(hostFor), Pods: []Pod{}, Events: []Event{}}
-	for _, p := range c.events {
-		a.Events = append(a.Events, eventOf(p.ev, hostFor(p.hostKey)))
-	}
-	sortEvents(a.Events)
-	a.Events = dedupeEvents(a.Events)
+	a := Analysis{Incidents: c.Incidents(hostFor), Pods: []Pod{}}
 	for _, p := range c.pods {
 		a.Pods = append(a.Pods, podOf(p))
 	}
 	inv := newInventory(a.Pods, c.nodes)
+	events := indexEvents(c.events, hostFor)
 	for i := range a.Incidents {
-		inv.join(&a.Incidents[i], a.Events, hostFor(a.Incidents[i].hostKey))
+		inv.join(&a.Incidents[i], events, hostFor(a.Incidents[i].hostKey))
 	}
-	a.Incidents = append(a.Incidents, kubeOnlyIncidents(&a, inv)...)
+	a.Incidents = append(a.Incidents, kubeOnlyIncidents(&a, events)...)
+	a.Events = events.reported()
 	sort.SliceStable(a.Incidents, func(i, j int) bool { return less(&a.Incidents[i], &a.Incidents[j]) })
 	return a
 }

@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func (inv *inventory) memTotal(p *Pod, hc HostContext) (int64, KubeVersion) {
 
 // join fills what the pod inventory and the kubelet's events say about one
 // incident: names, QoS, the expected oom_score_adj, the outcome, findings.
-func (inv *inventory) join(inc *Incident, events []Event, hc HostContext) {
+func (inv *inventory) join(inc *Incident, events *eventIndex, hc HostContext) {
 	if inc.Kubernetes == nil {
 		attributeByTiming(inc, events)
 	}
@@ -118,23 +119,23 @@ func onlyRestarted(p *Pod) int {
 // attributeByTiming ties a kill line without cgroup paths (the kernel
 // rate-limited the header) to the one container that the kubelet saw die
 // with exit code 137 on the same host right after it.
-func attributeByTiming(inc *Incident, events []Event) {
+func attributeByTiming(inc *Incident, x *eventIndex) {
 	if inc.Victim == nil || inc.when == nil || inc.OOMKind == "global" {
 		return
 	}
 	var match *Event
-	for i, e := range events {
-		if e.Kind != "container_died" || e.ExitCode == nil || *e.ExitCode != 137 || e.when == nil ||
-			e.ContainerID == nil || strOr(e.Host) != strOr(inc.Host) {
+	for _, i := range x.died137 {
+		if d := x.when[i].Sub(*inc.when); d < -time.Second || d > 10*time.Second {
 			continue
 		}
-		if d := e.when.Sub(*inc.when); d < -time.Second || d > 10*time.Second {
+		e := x.event(i)
+		if strOr(e.Host) != strOr(inc.Host) {
 			continue
 		}
 		if match != nil && bareID(*match.ContainerID) != bareID(*e.ContainerID) {
 			return // two candidates: do not guess
 		}
-		match = &events[i]
+		match = &e
 	}
 	if match == nil {
 		return
@@ -211,40 +212,136 @@ func adjMismatchFinding(inc *Incident, c *parse.Container, want int, rule string
 		Message: fmt.Sprintf("the victim's oom_score_adj is %d, but the kubelet sets %d for this container (%s): %s", got, want, rule, reason)}
 }
 
-// relatedEvents are the events about the victim's container or pod near
-// the kill.
-func relatedEvents(inc *Incident, events []Event) []Event {
-	out := []Event{}
-	k := inc.Kubernetes
-	if k == nil {
-		return out
-	}
-	for _, e := range events {
-		if matchesContainer(e, k) || (matchesPod(e, k) && nearKill(inc, e)) {
-			out = append(out, e)
+// eventIndex finds the events about one container or pod without a scan
+// of every event per incident. Events stay as scanned until one is needed:
+// a busy node logs hundreds of thousands of container lifecycle events, and
+// only those about killed containers reach the report.
+type eventIndex struct {
+	raw         []pendingEvent
+	hostFor     func(string) HostContext
+	when        []*time.Time // resolved stamps, nil when unknown
+	conv        map[int]Event
+	joined      map[int]bool // events shown with an incident
+	byContainer map[string][]int
+	byPod       map[string][]int // by pod UID and by namespace/name
+	died137     []int            // container_died with exit code 137
+	eviction    []int            // eviction steps and memory pressure
+	evicted     []int
+}
+
+func indexEvents(raw []pendingEvent, hostFor func(string) HostContext) *eventIndex {
+	x := &eventIndex{raw: raw, hostFor: hostFor, when: make([]*time.Time, len(raw)), conv: map[int]Event{},
+		joined: map[int]bool{}, byContainer: map[string][]int{}, byPod: map[string][]int{}}
+	for i, p := range raw {
+		e := &p.ev
+		if e.Wall != nil {
+			if t, ok := e.Wall.Resolve(hostFor(p.hostKey).Clock); ok {
+				x.when[i] = &t
+			}
+		}
+		if e.ContainerID != "" {
+			id := bareID(e.ContainerID)
+			x.byContainer[id] = append(x.byContainer[id], i)
+		}
+		if e.PodUID != "" {
+			x.byPod[e.PodUID] = append(x.byPod[e.PodUID], i)
+		}
+		if e.Namespace != "" || e.Pod != "" {
+			key := e.Namespace + "/" + e.Pod
+			x.byPod[key] = append(x.byPod[key], i)
+		}
+		switch {
+		case e.Kind == "container_died" && e.ExitCode != nil && *e.ExitCode == 137 && x.when[i] != nil && e.ContainerID != "":
+			x.died137 = append(x.died137, i)
+		case e.Kind == "evicted":
+			x.evicted = append(x.evicted, i)
+		case isEvictionKind(e.Kind):
+			x.eviction = append(x.eviction, i)
 		}
 	}
-	return out
+	return x
 }
 
-func matchesContainer(e Event, k *Kubernetes) bool {
-	return k.ContainerID != nil && e.ContainerID != nil && bareID(*e.ContainerID) == *k.ContainerID
-}
-
-func matchesPod(e Event, k *Kubernetes) bool {
-	if k.PodUID != nil && e.PodUID != nil && *e.PodUID == *k.PodUID {
-		return true
+// event returns event i as the report shows it.
+func (x *eventIndex) event(i int) Event {
+	if e, ok := x.conv[i]; ok {
+		return e
 	}
-	return k.Namespace != nil && k.Pod != nil && e.Pod != nil && *e.Pod == *k.Namespace+"/"+*k.Pod
+	e := eventOf(x.raw[i].ev, x.hostFor(x.raw[i].hostKey))
+	x.conv[i] = e
+	return e
 }
 
-// nearKill reports an event inside the kill's window; without both clocks
-// only a container-ID match (above) ties an event to a kill.
-func nearKill(inc *Incident, e Event) bool {
-	if inc.when == nil || e.when == nil {
+// events converts, orders and de-duplicates the events at idx.
+func (x *eventIndex) events(idx []int) []Event {
+	out := make([]Event, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, x.event(i))
+	}
+	sortEvents(out)
+	return dedupeEvents(out)
+}
+
+// relatedEvents are the events about the victim's container, and those
+// about its pod near the kill, in time order.
+func relatedEvents(inc *Incident, x *eventIndex) []Event {
+	k := inc.Kubernetes
+	if k == nil {
+		return []Event{}
+	}
+	picked := map[int]bool{}
+	if k.ContainerID != nil {
+		for _, i := range x.byContainer[*k.ContainerID] {
+			picked[i] = true
+		}
+	}
+	for _, key := range []*string{k.PodUID, podKey(k)} {
+		if key == nil {
+			continue
+		}
+		for _, i := range x.byPod[*key] {
+			if near(inc.when, x.when[i]) {
+				picked[i] = true
+			}
+		}
+	}
+	idx := make([]int, 0, len(picked))
+	for i := range picked {
+		idx = append(idx, i)
+		x.joined[i] = true
+	}
+	sort.Ints(idx)
+	return x.events(idx)
+}
+
+// reported are the events the report lists: those about memory by their
+// kind, exits with code 137, and every event joined to an incident. The
+// lifecycle of containers nothing killed is left out.
+func (x *eventIndex) reported() []Event {
+	var idx []int
+	for i, p := range x.raw {
+		e := &p.ev
+		if parse.MemoryKind(e.Kind) || x.joined[i] || (e.ExitCode != nil && *e.ExitCode == 137) {
+			idx = append(idx, i)
+		}
+	}
+	return x.events(idx)
+}
+
+func podKey(k *Kubernetes) *string {
+	if k.Namespace == nil || k.Pod == nil {
+		return nil
+	}
+	return ptr(*k.Namespace + "/" + *k.Pod)
+}
+
+// near reports an event inside a kill's window; without both clocks only a
+// container-ID match ties an event to a kill.
+func near(kill, event *time.Time) bool {
+	if kill == nil || event == nil {
 		return false
 	}
-	d := e.when.Sub(*inc.when)
+	d := event.Sub(*kill)
 	return d >= -eventWindowBefore && d <= eventWindowAfter
 }
 

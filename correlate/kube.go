@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +26,8 @@ type Event struct {
 	Source      parse.Source   `json:"source"`
 	Sources     []parse.Source `json:"sources"` // every input the same event was read from
 
-	when *time.Time
+	when  *time.Time
+	stamp string // the printed stamp, for telling events apart when it gives no time
 }
 
 // dedupeEvents merges the copies of one event read from several inputs (the
@@ -35,7 +37,7 @@ func dedupeEvents(es []Event) []Event {
 	out := es[:0]
 	seen := map[string]int{}
 	for _, e := range es {
-		key := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%v|%s", strOr(e.Host), strOr(e.Time), e.Kind, strOr(e.Pod),
+		key := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%v|%s", strOr(e.Host), strOr(e.Time), e.stamp, e.Kind, strOr(e.Pod),
 			strOr(e.PodUID), strOr(e.ContainerID), deref(e.ExitCode), e.Message)
 		if i, ok := seen[key]; ok {
 			out[i].Sources = append(out[i].Sources, e.Source)
@@ -89,6 +91,19 @@ type pendingEvent struct {
 	ev      parse.KubeEvent
 }
 
+// AddEvents adds the kubelet, runtime or API events of one input, read for
+// the given host.
+func (c *Collector) AddEvents(hostKey string, es []parse.KubeEvent) {
+	c.events = slices.Grow(c.events, len(es))
+	for _, e := range es {
+		c.events = append(c.events, pendingEvent{hostKey: hostKey, ev: e})
+	}
+}
+
+// ReserveEvents makes room for n more events, so that a run with many does
+// not briefly hold them twice while the list grows.
+func (c *Collector) ReserveEvents(n int) { c.events = slices.Grow(c.events, n) }
+
 // AddEvent adds a kubelet, runtime or API event read for the given host.
 func (c *Collector) AddEvent(hostKey string, e parse.KubeEvent) {
 	c.events = append(c.events, pendingEvent{hostKey: hostKey, ev: e})
@@ -132,7 +147,11 @@ func eventOf(e parse.KubeEvent, hc HostContext) Event {
 	if e.Namespace != "" || e.Pod != "" {
 		out.Pod = ptr(e.Namespace + "/" + e.Pod)
 	}
+	if out.Message == "" {
+		out.Message = describeEvent(out)
+	}
 	if e.Wall != nil {
+		out.stamp = e.Wall.T.Format(time.RFC3339Nano)
 		if t, ok := e.Wall.Resolve(hc.Clock); ok {
 			out.Time, out.when = ptr(FormatTime(t)), &t
 		}
@@ -191,4 +210,22 @@ func sortEvents(es []Event) {
 		}
 		return a.Source.Line < b.Source.Line
 	})
+}
+
+// describeEvent writes a message for an event whose text was not kept.
+func describeEvent(e Event) string {
+	var b strings.Builder
+	b.WriteString(strings.ReplaceAll(e.Kind, "_", " "))
+	if e.Container != nil {
+		b.WriteString(": container " + *e.Container)
+	} else if e.ContainerID != nil {
+		fmt.Fprintf(&b, ": container %.12s", bareID(*e.ContainerID))
+	}
+	if e.Pod != nil {
+		b.WriteString(" of pod " + *e.Pod)
+	}
+	if e.ExitCode != nil {
+		fmt.Fprintf(&b, ", exit code %d", *e.ExitCode)
+	}
+	return b.String()
 }

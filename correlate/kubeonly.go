@@ -12,12 +12,10 @@ import (
 // kubeOnlyIncidents are the memory incidents the kernel log does not hold:
 // kubelet evictions, and containers whose status says OOMKilled with no
 // kernel record of the kill in the inputs.
-func kubeOnlyIncidents(a *Analysis, inv *inventory) []Incident {
+func kubeOnlyIncidents(a *Analysis, x *eventIndex) []Incident {
 	var out []Incident
-	for _, e := range a.Events {
-		if e.Kind == "evicted" {
-			out = append(out, evictionIncident(e, a.Events))
-		}
+	for _, i := range x.evicted {
+		out = append(out, evictionIncident(x.event(i), x))
 	}
 	killed := map[string]bool{}
 	for _, inc := range a.Incidents {
@@ -29,27 +27,29 @@ func kubeOnlyIncidents(a *Analysis, inv *inventory) []Incident {
 		p := &a.Pods[i]
 		for _, c := range p.Containers {
 			if id := oomKilledID(c); id != "" && !killed[id] {
-				out = append(out, noKernelRecordIncident(p, c, id, a.Events))
+				out = append(out, noKernelRecordIncident(p, c, id, x))
 			}
 		}
 	}
 	return out
 }
 
-func evictionIncident(e Event, events []Event) Incident {
+func evictionIncident(e Event, x *eventIndex) Incident {
 	inc := kubeIncident("eviction", e.Host, e.when, e.Source)
 	inc.Outcome = ptr("evicted")
 	inc.Kubernetes = &Kubernetes{PodUID: e.PodUID}
 	if ns, name, ok := cutPod(strOr(e.Pod)); ok {
 		inc.Kubernetes.Namespace, inc.Kubernetes.Pod = &ns, &name
 	}
-	for _, x := range events {
-		if x.Kind != "evicted" && isEvictionKind(x.Kind) && sameHost(x, e) && x.when != nil && e.when != nil &&
-			!x.when.After(*e.when) && e.when.Sub(*x.when) < 5*time.Minute {
-			inc.KubeletEvents = append(inc.KubeletEvents, x)
+	var steps []int
+	for _, i := range x.eviction {
+		if w := x.when[i]; w != nil && e.when != nil && !w.After(*e.when) && e.when.Sub(*w) < 5*time.Minute &&
+			sameHost(x.event(i), e) {
+			steps = append(steps, i)
+			x.joined[i] = true
 		}
 	}
-	inc.KubeletEvents = append(inc.KubeletEvents, e)
+	inc.KubeletEvents = append(x.events(steps), e)
 	inc.Findings = append(inc.Findings, Finding{Code: "evicted", Severity: "warning",
 		Message: fmt.Sprintf("the kubelet evicted pod %s under node memory pressure: this is an eviction, not an OOM kill; the pod is deleted and recreated elsewhere by its controller", strOr(e.Pod))})
 	inc.ID = kubeID("eviction", strOr(e.Host), strOr(e.Pod), strOr(e.Time), e.Source)
@@ -69,7 +69,7 @@ func oomKilledID(c PodContainer) string {
 	return ""
 }
 
-func noKernelRecordIncident(p *Pod, c PodContainer, id string, events []Event) Incident {
+func noKernelRecordIncident(p *Pod, c PodContainer, id string, x *eventIndex) Incident {
 	var when *time.Time
 	if c.LastFinishedAt != nil {
 		if t, err := time.Parse(time.RFC3339Nano, *c.LastFinishedAt); err == nil {
@@ -79,7 +79,7 @@ func noKernelRecordIncident(p *Pod, c PodContainer, id string, events []Event) I
 	inc := kubeIncident("oom_killed_no_kernel_record", p.Node, when, p.Source)
 	inc.Kubernetes = &Kubernetes{PodUID: p.UID, Namespace: p.Namespace, Pod: p.Name, Container: ptr(c.Name),
 		ContainerID: &id, Runtime: c.Runtime, QOSClass: p.QOSClass}
-	inc.KubeletEvents = relatedEvents(&inc, events)
+	inc.KubeletEvents = relatedEvents(&inc, x)
 	inc.Outcome = ptr("restarted")
 	if strOr(c.State) == "terminated" {
 		inc.Outcome = ptr("terminated")

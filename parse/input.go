@@ -53,6 +53,7 @@ func ScanLog(ctx context.Context, path string, r io.Reader, sink Sink) (InputSta
 			}
 		})
 	}
+	intern := map[string]string{}
 	onRecord := func(rec Record) {
 		if rec.Kernel {
 			st.Kernel++
@@ -66,11 +67,16 @@ func ScanLog(ctx context.Context, path string, r io.Reader, sink Sink) (InputSta
 		if sink.Event == nil {
 			return
 		}
-		if e, ok := KubeletEvent(rec); ok {
+		e, ok := KubeletEvent(rec)
+		if !ok {
+			e, ok = RuntimeEvent(rec)
+		}
+		if ok {
 			st.Events++
-			sink.Event(e)
-		} else if e, ok := RuntimeEvent(rec); ok {
-			st.Events++
+			if len(intern) > 1<<16 {
+				clear(intern) // bounded: a log of ever-new names does not grow it without end
+			}
+			e.detach(intern)
 			sink.Event(e)
 		}
 	}

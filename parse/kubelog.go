@@ -395,10 +395,14 @@ func clipMessage(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	if len(s) <= maxEventMessage {
+	return clipMessageTo(s, maxEventMessage)
+}
+
+// clipMessageTo cuts s to at most n bytes on a rune boundary.
+func clipMessageTo(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	n := maxEventMessage
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}

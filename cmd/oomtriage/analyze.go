@@ -38,8 +38,15 @@ func (a *analyzeCmd) Run(e env) error {
 	}
 	rep := report.New(version)
 	col := correlate.NewCollector()
+	events := 0
 	for _, m := range res.Members {
-		addMember(rep, col, m)
+		events += len(m.Events) + len(m.Objects.Events)
+	}
+	col.ReserveEvents(events)
+	for i := range res.Members {
+		addMember(rep, col, res.Members[i])
+		// The collector has them now; let the member's copy go.
+		res.Members[i].Dumps, res.Members[i].Events, res.Members[i].Objects = nil, nil, parse.Objects{}
 	}
 	addProblems(rep, res, e.stderr)
 	hostFor := hostContexts(res, clk)
@@ -85,9 +92,7 @@ func addMember(rep *report.Report, col *correlate.Collector, m ingest.Member) {
 	for _, d := range m.Dumps {
 		col.AddDump(m.Path, m.HostKey, d)
 	}
-	for _, ev := range m.Events {
-		col.AddEvent(m.HostKey, ev)
-	}
+	col.AddEvents(m.HostKey, m.Events)
 	col.AddObjects(m.HostKey, m.Objects)
 	in := report.Input{Path: m.Path, Kind: string(m.Kind), Bytes: m.Stats.Bytes, Lines: m.Stats.Lines,
 		Truncated: m.Truncated, Incidents: m.Stats.Dumps, Formats: []string{}, Errors: append([]string{}, m.Stats.Errors...)}

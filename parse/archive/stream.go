@@ -208,26 +208,23 @@ func leafSize(n *node) int64 {
 	return n.size
 }
 
-// afterVisit reports what went wrong reading c and decides whether the
-// walk goes on after the callback returned err.
+// afterVisit reports what went wrong reading c, unless n's container
+// reports it, and decides whether the walk goes on after the callback
+// returned err.
 func (w *walker) afterVisit(n *node, c *content, err error) error {
 	if ctxErr := w.ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
-	if c.fail == nil {
-		return err
+	if c.fail != nil && (errors.Is(c.fail, ErrLimit) || n.src.err() == nil) {
+		w.problem(n.path, c.fail)
 	}
 	switch {
+	case err != nil && !errors.Is(err, c.readErr):
+		return err
 	case c.overTotal:
-		w.problem(n.path, c.fail)
 		return errStopInput
-	case errors.Is(c.fail, ErrLimit), n.src.err() == nil:
-		w.problem(n.path, c.fail)
 	}
-	if errors.Is(err, c.readErr) {
-		return nil
-	}
-	return err
+	return nil
 }
 
 // content is a leaf's Content: it counts bytes against the member and total
