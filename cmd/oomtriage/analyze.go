@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/oomtriage/oomtriage/correlate"
@@ -15,11 +20,14 @@ import (
 )
 
 type analyzeCmd struct {
-	Paths    []string `arg:"" name:"path" help:"Log files, folders, archives or bundles to read; - reads standard input."`
-	Output   string   `short:"o" enum:"text,json" default:"text" help:"Report format: text or json."`
-	Timezone string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin. Default: the bundle's zone, else UTC."`
-	Year     int      `help:"Year of syslog and klog stamps that print none. Default: the bundle's collection date; without one such stamps give no wall-clock time."`
-	Workers  int      `help:"Inputs read at once (default: number of CPUs)."`
+	Paths       []string `arg:"" name:"path" help:"Log files, folders, archives or bundles to read; - reads standard input."`
+	Output      string   `short:"o" enum:"text,json,markdown,html" default:"text" help:"Report format on standard output: text, json, markdown or html."`
+	HTML        string   `name:"html" placeholder:"FILE" help:"Also write the HTML report to FILE."`
+	Parquet     string   `placeholder:"DIR" help:"Also write the Parquet dataset (tables incidents, tasks, pods, containers, kubelet_events, inputs) under DIR."`
+	PartitionBy []string `enum:"host,date" placeholder:"KEY" help:"Hive-style partitions of the Parquet dataset: host, date or both (comma-separated)."`
+	Timezone    string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin. Default: the bundle's zone, else UTC."`
+	Year        int      `help:"Year of syslog and klog stamps that print none. Default: the bundle's collection date; without one such stamps give no wall-clock time."`
+	Workers     int      `help:"Inputs read at once (default: number of CPUs)."`
 
 	MaxTotalBytes  byteSize `default:"64GiB" help:"Stop reading an input after this many decompressed bytes."`
 	MaxMemberBytes byteSize `default:"8GiB" help:"Stop reading one archive member after this many decompressed bytes."`
@@ -56,6 +64,9 @@ func (a *analyzeCmd) Run(e env) error {
 	if err := a.write(e.stdout, rep); err != nil {
 		return err
 	}
+	if err := a.writeFiles(rep); err != nil {
+		return &exitError{exitFailure, err}
+	}
 	if len(res.Members) == 0 && len(res.Skipped) == 0 {
 		return &exitError{exitFailure, errors.New("no input could be read")}
 	}
@@ -80,10 +91,67 @@ func (a *analyzeCmd) limits() archive.Limits {
 }
 
 func (a *analyzeCmd) write(w io.Writer, rep *report.Report) error {
-	if a.Output == "json" {
+	switch a.Output {
+	case "json":
 		return report.WriteJSON(w, rep)
+	case "markdown":
+		return report.WriteMarkdown(w, rep)
+	case "html":
+		return report.WriteHTML(w, rep)
 	}
 	return report.WriteText(w, rep)
+}
+
+// writeFiles writes the reports that go to files: --html and --parquet.
+func (a *analyzeCmd) writeFiles(rep *report.Report) error {
+	if a.HTML != "" {
+		if err := writeFileAtomic(a.HTML, func(w io.Writer) error { return report.WriteHTML(w, rep) }); err != nil {
+			return fmt.Errorf("--html: %w", err)
+		}
+	}
+	if a.Parquet != "" {
+		opt := report.ParquetOptions{Dir: a.Parquet, PartitionBy: a.PartitionBy, InputDigest: inputDigest(rep)}
+		if err := report.WriteParquet(rep, opt); err != nil {
+			return fmt.Errorf("--parquet: %w", err)
+		}
+	}
+	return nil
+}
+
+// inputDigest names a run's inputs: the same files give the same digest,
+// so that a re-run replaces its Parquet files instead of adding to them.
+func inputDigest(rep *report.Report) string {
+	h := sha256.New()
+	for _, in := range rep.Inputs {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\n", in.Path, in.Bytes, in.Lines)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// writeFileAtomic writes a file under a temporary name and renames it, so a
+// failed run never leaves half a report.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // addMember passes what one member held to the collector and lists it
