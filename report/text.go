@@ -35,29 +35,32 @@ func (t *textWriter) printf(format string, args ...any) {
 }
 
 func (t *textWriter) summary(r *Report) {
-	byKind := map[string]int{}
-	var kinds []string
+	var kinds, inputs []string
 	for _, inc := range r.Incidents {
-		if byKind[inc.OOMKind] == 0 {
-			kinds = append(kinds, inc.OOMKind)
-		}
-		byKind[inc.OOMKind]++
+		kinds = append(kinds, inc.OOMKind)
 	}
-	parts := make([]string, 0, len(kinds))
-	for _, k := range kinds {
-		parts = append(parts, fmt.Sprintf("%d %s", byKind[k], k))
-	}
-	t.printf("oomtriage %s: %d OOM incident(s) in %d input(s)", r.Tool.Version, len(r.Incidents), len(r.Inputs))
-	if len(parts) > 0 {
-		t.printf(" (%s)", strings.Join(parts, ", "))
-	}
-	t.printf("\n")
 	for _, in := range r.Inputs {
-		t.printf("  input %s: %s, %d lines, %d incident(s)", in.Path, in.Kind, in.Lines, in.Incidents)
-		if len(in.Errors) > 0 {
-			t.printf(", %d error(s): %s", len(in.Errors), in.Errors[0])
+		inputs = append(inputs, in.Kind)
+	}
+	t.printf("oomtriage %s: %d incident(s) in %d input(s)", r.Tool.Version, len(r.Incidents), len(r.Inputs))
+	if len(kinds) > 0 {
+		t.printf(" (%s)", countInOrder(kinds))
+	}
+	t.printf("\n  inputs: %s\n", countInOrder(inputs))
+	for _, h := range r.Hosts {
+		t.printf("  host %s (%s)", show(h.Name), h.Layout)
+		if len(h.Missing) > 0 {
+			t.printf(": no %s", strings.Join(h.Missing, ", no "))
 		}
 		t.printf("\n")
+	}
+	for _, in := range r.Inputs {
+		switch {
+		case len(in.Errors) > 0:
+			t.printf("  input %s: %d error(s): %s\n", in.Path, len(in.Errors), in.Errors[0])
+		case in.Truncated:
+			t.printf("  input %s: truncated\n", in.Path)
+		}
 	}
 }
 
@@ -169,6 +172,24 @@ func when(inc *correlate.Incident) string {
 		return fmt.Sprintf("boot+%.6fs", *inc.BootSeconds)
 	}
 	return "time unknown"
+}
+
+// countInOrder says how often each value occurs, in order of first
+// appearance: "memcg 2, global 1".
+func countInOrder(values []string) string {
+	counts := map[string]int{}
+	var order []string
+	for _, v := range values {
+		if counts[v] == 0 {
+			order = append(order, v)
+		}
+		counts[v]++
+	}
+	parts := make([]string, 0, len(order))
+	for _, v := range order {
+		parts = append(parts, fmt.Sprintf("%s %d", v, counts[v]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // show prints an optional value, or "?" when the log did not say.
