@@ -28,6 +28,7 @@ type analyzeCmd struct {
 	Timezone    string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin. Default: the bundle's zone, else UTC."`
 	Year        int      `help:"Year of syslog and klog stamps that print none. Default: the bundle's collection date; without one such stamps give no wall-clock time."`
 	Workers     int      `help:"Inputs read at once (default: number of CPUs)."`
+	Quiet       bool     `short:"q" help:"No progress bars (they are shown only when stderr is a terminal)."`
 
 	MaxTotalBytes  byteSize `default:"64GiB" help:"Stop reading an input after this many decompressed bytes."`
 	MaxMemberBytes byteSize `default:"8GiB" help:"Stop reading one archive member after this many decompressed bytes."`
@@ -40,7 +41,15 @@ func (a *analyzeCmd) Run(e env) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	res, err := ingest.Run(e.ctx, a.Paths, ingest.Options{Limits: a.limits(), Workers: a.Workers, Stdin: e.stdin})
+	opt := ingest.Options{Limits: a.limits(), Workers: a.Workers, Stdin: e.stdin}
+	bars := newProgress(e.stderr, a.Quiet)
+	if bars != nil {
+		opt.Progress = bars
+	}
+	res, err := ingest.Run(e.ctx, a.Paths, opt)
+	if bars != nil {
+		bars.Wait()
+	}
 	if err != nil {
 		return err
 	}

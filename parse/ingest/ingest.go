@@ -25,17 +25,22 @@ import (
 // Options control a run.
 type Options struct {
 	Limits  archive.Limits
-	Workers int            // inputs read at once; 0 means GOMAXPROCS
-	Stdin   io.Reader      // read for the path "-"; nil means os.Stdin
-	Observe func(Progress) // called from workers as bytes are read; may be nil
+	Workers int       // inputs read at once; 0 means GOMAXPROCS
+	Stdin   io.Reader // read for the path "-"; nil means os.Stdin
+	// Progress, when set, is told as each input starts and as its bytes
+	// (after decompression) are read. It is called from several workers.
+	Progress Progress
 }
 
-// Progress reports how far one unit (a file) has been read.
-type Progress struct {
-	Unit  string
-	Bytes int64
-	Total int64 // the file's size on disk, 0 when unknown (stdin)
-	Done  bool
+// Progress follows how far the inputs have been read.
+type Progress interface {
+	Start(path string) InputProgress
+}
+
+// InputProgress follows one input.
+type InputProgress interface {
+	Read(n int) // n more bytes read
+	Done()
 }
 
 // Result is what the inputs held.

@@ -27,15 +27,20 @@ type unitResult struct {
 
 // unitReader walks one unit and routes each member to its parser.
 type unitReader struct {
-	ctx   context.Context
-	u     unit
-	opt   Options
-	res   unitResult
-	hosts map[string]*Host
+	ctx      context.Context
+	u        unit
+	opt      Options
+	res      unitResult
+	hosts    map[string]*Host
+	progress InputProgress // nil without Options.Progress
 }
 
 func readUnit(ctx context.Context, u unit, opt Options) unitResult {
 	ur := &unitReader{ctx: ctx, u: u, opt: opt, hosts: map[string]*Host{}}
+	if opt.Progress != nil {
+		ur.progress = opt.Progress.Start(u.path)
+		defer ur.progress.Done()
+	}
 	ur.res.skipped.Path = u.path
 	var stdin io.Reader = os.Stdin
 	if opt.Stdin != nil {
@@ -59,7 +64,11 @@ func (ur *unitReader) visit(m *archive.Member) error {
 	if len(m.Outer) == 0 && ur.u.rel != "" {
 		name = ur.u.rel
 	}
-	br := bufio.NewReaderSize(m.Content, headBytes)
+	var content io.Reader = m.Content
+	if ur.progress != nil {
+		content = &progressReader{r: content, p: ur.progress}
+	}
+	br := bufio.NewReaderSize(content, headBytes)
 	head, _ := br.Peek(headBytes)
 	cls := bundle.Classify(name, head)
 	binary := bytes.IndexByte(head, 0) >= 0
@@ -171,5 +180,17 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	return n, err
+}
+
+// progressReader tells an InputProgress how much has been read.
+type progressReader struct {
+	r io.Reader
+	p InputProgress
+}
+
+func (pr *progressReader) Read(b []byte) (int, error) {
+	n, err := pr.r.Read(b)
+	pr.p.Read(n)
 	return n, err
 }
