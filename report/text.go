@@ -8,10 +8,22 @@ import (
 	"github.com/oomtriage/oomtriage/correlate"
 )
 
+// TextOptions control the text report.
+type TextOptions struct {
+	// Color marks severities, victims and incident headers with ANSI
+	// colours; for terminals only (the caller decides, honouring NO_COLOR).
+	Color bool
+}
+
 // WriteText writes a plain report for a person: a summary, then one block
 // per incident. Lines stay within 100 columns except for long cgroup paths.
 func WriteText(w io.Writer, r *Report) error {
-	tw := &textWriter{w: w}
+	return WriteTextWith(w, r, TextOptions{})
+}
+
+// WriteTextWith writes the text report with the given options.
+func WriteTextWith(w io.Writer, r *Report, opt TextOptions) error {
+	tw := &textWriter{w: w, color: opt.Color}
 	tw.summary(r)
 	for i := range r.Incidents {
 		tw.incident(i+1, &r.Incidents[i])
@@ -24,8 +36,36 @@ func WriteText(w io.Writer, r *Report) error {
 
 // textWriter remembers the first write error so the layout code stays flat.
 type textWriter struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	color bool
+}
+
+// ANSI styles of the text report.
+const (
+	styleBold   = "1"
+	styleDim    = "2"
+	styleRed    = "31"
+	styleYellow = "33"
+	styleCyan   = "36"
+)
+
+// paint wraps s in an ANSI style when colour is on.
+func (t *textWriter) paint(style, s string) string {
+	if !t.color {
+		return s
+	}
+	return "\x1b[" + style + "m" + s + "\x1b[0m"
+}
+
+func severityStyle(sev string) string {
+	switch sev {
+	case "error":
+		return styleRed + ";" + styleBold
+	case "warning":
+		return styleYellow
+	}
+	return styleDim
 }
 
 func (t *textWriter) printf(format string, args ...any) {
@@ -65,7 +105,7 @@ func (t *textWriter) summary(r *Report) {
 }
 
 func (t *textWriter) incident(n int, inc *correlate.Incident) {
-	t.printf("\n#%d  %s  %s", n, when(inc), inc.OOMKind)
+	t.printf("\n%s", t.paint(styleBold+";"+styleCyan, fmt.Sprintf("#%d  %s  %s", n, when(inc), inc.OOMKind)))
 	if inc.Scope != nil {
 		t.printf(" (scope %s)", *inc.Scope)
 	}
@@ -82,7 +122,7 @@ func (t *textWriter) incident(n int, inc *correlate.Incident) {
 	}
 	if v := inc.Victim; v != nil {
 		t.printf("    killed    %s (pid %d, oom_score_adj %s) anon-rss %s kB, file-rss %s kB, shmem-rss %s kB\n",
-			v.Comm, v.PID, show(v.OOMScoreAdj), show(v.AnonRSSKB), show(v.FileRSSKB), show(v.ShmemRSSKB))
+			t.paint(styleBold, v.Comm), v.PID, show(v.OOMScoreAdj), show(v.AnonRSSKB), show(v.FileRSSKB), show(v.ShmemRSSKB))
 	} else {
 		t.printf("    killed    nothing\n")
 	}
@@ -111,7 +151,7 @@ func (t *textWriter) incident(n int, inc *correlate.Incident) {
 	}
 	t.printf("\n")
 	for _, f := range inc.Findings {
-		t.printf("    %-9s %s: %s\n", f.Severity, f.Code, f.Message)
+		t.printf("    %s %s: %s\n", t.paint(severityStyle(f.Severity), fmt.Sprintf("%-9s", f.Severity)), f.Code, f.Message)
 	}
 	for _, s := range inc.Sources {
 		t.printf("    source    %s:%d (%s)\n", s.Path, s.Line, s.Format)
@@ -136,7 +176,7 @@ func (t *textWriter) kubernetes(inc *correlate.Incident, k *correlate.Kubernetes
 		}
 		verdict := "as expected"
 		if k.AdjMismatch != nil && *k.AdjMismatch {
-			verdict = "MISMATCH"
+			verdict = t.paint(styleYellow, "MISMATCH")
 		}
 		t.printf("    adj       expected %d, victim has %s (%s)\n", *k.ExpectedOOMScoreAdj, actual, verdict)
 	}
