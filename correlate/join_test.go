@@ -24,10 +24,11 @@ import (
 )
 
 const (
-	caseRoot   = "../testdata/correlate"
-	corpusRoot = "../../shared/corpus/dev" // beside the checkout; absent in some clones
-	kernelRoot = "../testdata/kernel"
-	sampleRoot = "../testdata/sample"
+	caseRoot    = "../testdata/correlate"
+	corpusRoot  = "../../shared/corpus/dev" // beside the checkout; absent in some clones
+	kernelRoot  = "../testdata/kernel"
+	kubeletRoot = "../testdata/kubelet"
+	sampleRoot  = "../testdata/sample"
 )
 
 // caseFile is the layout of a case's expect.json.
@@ -43,8 +44,9 @@ type caseFile struct {
 }
 
 // caseInput names a file outside the case directory: "corpus:NAME" (the
-// shared dev corpus), "kernel:NAME" (testdata/kernel) or "sample:REL"
-// (testdata/sample); Reader is kernel, log, kube or objects.
+// shared dev corpus), "kernel:NAME" (testdata/kernel), "kubelet:NAME"
+// (testdata/kubelet) or "sample:REL" (testdata/sample); Reader is kernel,
+// log, kube or objects.
 type caseInput struct {
 	Path   string `json:"path"`
 	Reader string `json:"reader"`
@@ -69,6 +71,8 @@ type incidentExpect struct {
 	Match map[string]any `json:"match"`
 	// Findings is the exact set of finding codes (nil: not checked).
 	Findings []string `json:"findings"`
+	// FindingsAbsent lists codes that must not be there.
+	FindingsAbsent []string `json:"findings_absent"`
 	// Severity gives the severity of some of those findings.
 	Severity map[string]string `json:"severity"`
 	// Messages lists substrings that the message of a finding must hold.
@@ -134,7 +138,7 @@ func caseInputs(t *testing.T, dir string, cf caseFile) []caseInput {
 	for _, in := range cf.Inputs {
 		prefix, name, ok := strings.Cut(in.Path, ":")
 		if !ok {
-			t.Fatalf("input %q: want corpus:, kernel: or sample:", in.Path)
+			t.Fatalf("input %q: want corpus:, kernel:, kubelet: or sample:", in.Path)
 		}
 		var root string
 		switch prefix {
@@ -148,6 +152,8 @@ func caseInputs(t *testing.T, dir string, cf caseFile) []caseInput {
 			}
 		case "kernel":
 			root = kernelRoot
+		case "kubelet":
+			root = kubeletRoot
 		case "sample":
 			root = sampleRoot
 		default:
@@ -277,6 +283,11 @@ func checkIncident(t *testing.T, inc *Incident, want *incidentExpect) []string {
 	if want.Findings != nil {
 		if codes := findingCodes(inc); !reflect.DeepEqual(sorted(codes), sorted(want.Findings)) {
 			errorf("findings = %v, want %v", codes, want.Findings)
+		}
+	}
+	for _, code := range want.FindingsAbsent {
+		if f, ok := findingByCode(inc, code); ok {
+			errorf("finding %s should not be there: %s", code, f.Message)
 		}
 	}
 	for code, sev := range want.Severity {
