@@ -17,7 +17,8 @@ const (
 	eraHeuristic            // ≤2.6.35: total_vm, cpu time and nice; not recomputable
 	eraRatio                // 2.6.36–3.4 and RHEL6: (rss+ptes+swap)*1000/totalpages + adj, 0..1000
 	eraPtes                 // 3.5–4.16: rss + nr_ptes(+pmds/puds) + swap + adj*totalpages/1000
-	eraPgtables             // 4.17+: rss + swap + pgtables_bytes/PAGE_SIZE + adj*totalpages/1000
+	eraPgtables             // 4.17–5.8: rss + swap + pgtables_bytes/PAGE_SIZE + adj*totalpages/1000, at least 1
+	eraSigned               // 5.9+ (and 5.4.286): the same sum, negative scores kept
 )
 
 var reRelease = regexp.MustCompile(`^(\d+)\.(\d+)`)
@@ -36,11 +37,15 @@ func eraOf(release string, cols []string) badnessEra {
 			return eraRatio
 		case v < 4017:
 			return eraPtes
-		default:
+		case v < 5009:
 			return eraPgtables
+		default:
+			return eraSigned
 		}
 	}
 	switch {
+	case hasColumn(cols, "rss_anon"):
+		return eraSigned // 6.8+
 	case hasColumn(cols, "pgtables_bytes"):
 		return eraPgtables
 	case hasColumn(cols, "nr_ptes"):
@@ -123,7 +128,7 @@ func taskPages(era badnessEra, t *parse.Task, pageSize int64) int64 {
 	switch era {
 	case eraRatio, eraPtes:
 		n += val(t.NrPtes) + val(t.NrPmds) + val(t.NrPuds)
-	case eraPgtables:
+	case eraPgtables, eraSigned:
 		if pageSize > 0 {
 			n += val(t.PgtablesBytes) / pageSize
 		}
@@ -132,9 +137,11 @@ func taskPages(era badnessEra, t *parse.Task, pageSize int64) int64 {
 }
 
 func points(era badnessEra, pages, adj, total int64) int64 {
-	if era == eraRatio {
-		p := pages*1000/total + adj
-		return min(max(p, 1), 1000)
+	switch era {
+	case eraRatio:
+		return min(max(pages*1000/total+adj, 1), 1000)
+	case eraSigned:
+		return pages + adj*(total/1000)
 	}
 	return max(pages+adj*(total/1000), 1)
 }
@@ -169,7 +176,8 @@ func eraName(e badnessEra) string {
 	return map[badnessEra]string{
 		eraRatio:    "2.6.36-3.4: (rss+nr_ptes+swap)*1000/totalpages + oom_score_adj",
 		eraPtes:     "3.5-4.16: rss + page tables + swap + oom_score_adj*totalpages/1000",
-		eraPgtables: "4.17+: rss + swap + pgtables_bytes/PAGE_SIZE + oom_score_adj*totalpages/1000",
+		eraPgtables: "4.17-5.8: max(rss + swap + pgtables_bytes/PAGE_SIZE + oom_score_adj*totalpages/1000, 1)",
+		eraSigned:   "5.9+: rss + swap + pgtables_bytes/PAGE_SIZE + oom_score_adj*totalpages/1000",
 	}[e]
 }
 
@@ -196,7 +204,11 @@ func rankingFindings(inc *Incident) []Finding {
 		return fs
 	}
 	top := inc.Ranking[0]
-	if top.PID != int64(v.PID) {
+	chosen := int64(v.PID)
+	if inc.Selected != nil {
+		chosen = int64(inc.Selected.PID) // before 5.1 the kernel may kill a child of the task it chose
+	}
+	if top.PID != chosen {
 		fs = append(fs, Finding{Code: "ranking_mismatch", Severity: "info",
 			Message: fmt.Sprintf("recomputed badness ranks %s (pid %d) first, not the victim %s (pid %d): the dump may be incomplete, or the kernel counts differently", inc.taskName(top.PID), top.PID, v.Comm, v.PID)})
 		return fs

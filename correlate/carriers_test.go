@@ -186,6 +186,6 @@ func compareIgnoringClock(t *testing.T, carrier string, want, got []Incident) {
 }
 
 func stripClock(inc Incident) Incident {
-	inc.Time, inc.TimeSource, inc.BootSeconds, inc.when, inc.Sources = nil, nil, nil, nil, nil
+	inc.Time, inc.TimeSource, inc.BootSeconds, inc.when, inc.Sources, inc.timeRank = nil, nil, nil, nil, nil, 0
 	return inc
 }

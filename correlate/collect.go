@@ -80,7 +80,7 @@ func (c *Collector) Incidents(hostFor func(hostKey string) HostContext) []Incide
 	var list []Incident
 	for _, p := range c.pending {
 		hc := hostFor(p.hostKey)
-		inc := p.inc
+		inc := p.inc.clone()
 		if inc.Host == nil && hc.Hostname != "" {
 			inc.Host = ptr(hc.Hostname)
 		}
@@ -112,6 +112,7 @@ func (c *Collector) Incidents(hostFor func(hostKey string) HostContext) []Incide
 func (inc *Incident) resolveTime(d *parse.Dump, clk parse.Clock) {
 	var t time.Time
 	var src string
+	inc.timeRank = 2
 	switch {
 	case d.Wall != nil && d.Wall.Zoned:
 		t, src = d.Wall.T, string(d.Format)
@@ -119,6 +120,7 @@ func (inc *Incident) resolveTime(d *parse.Dump, clk parse.Clock) {
 		t = clk.BootTime.Add(time.Duration(*d.Boot * float64(time.Second)))
 		src = "btime+boot_seconds"
 	case d.Wall != nil:
+		inc.timeRank = 1 // a local stamp: zone and maybe year inferred
 		var ok bool
 		if t, ok = d.Wall.Resolve(clk); !ok {
 			return
@@ -128,6 +130,7 @@ func (inc *Incident) resolveTime(d *parse.Dump, clk parse.Clock) {
 			src += fmt.Sprintf(", year %d", t.Year())
 		}
 	default:
+		inc.timeRank = 0
 		return
 	}
 	inc.Time, inc.TimeSource, inc.when = ptr(FormatTime(t)), &src, &t
@@ -160,10 +163,12 @@ func less(a, b *Incident) bool {
 	return sa.Line < sb.Line
 }
 
-// merge keeps the more complete copy of a kill and the sources of both.
+// merge keeps the better copy of a kill — more complete, then better
+// clocked, then first by source — and the sources of both, so that the
+// result does not depend on the order the inputs were read in.
 func merge(a, b Incident) Incident {
 	base, other := a, b
-	if len(b.Missing) < len(a.Missing) || (len(b.Missing) == len(a.Missing) && len(b.Tasks) > len(a.Tasks)) {
+	if better(b, a) {
 		base, other = b, a
 	}
 	if base.Time == nil {
@@ -182,6 +187,32 @@ func merge(a, b Incident) Incident {
 	}
 	base.Sources = srcs
 	return base
+}
+
+// clone copies what correlation changes in place, so that analysing twice
+// starts from the dump's own incident each time.
+func (inc Incident) clone() Incident {
+	if inc.Kubernetes != nil {
+		k := *inc.Kubernetes
+		inc.Kubernetes = &k
+	}
+	inc.Findings = append([]Finding{}, inc.Findings...)
+	inc.KubeletEvents = append([]Event{}, inc.KubeletEvents...)
+	return inc
+}
+
+func better(a, b Incident) bool {
+	switch {
+	case len(a.Missing) != len(b.Missing):
+		return len(a.Missing) < len(b.Missing)
+	case len(a.Tasks) != len(b.Tasks):
+		return len(a.Tasks) > len(b.Tasks)
+	case a.timeRank != b.timeRank:
+		return a.timeRank > b.timeRank
+	case a.Sources[0].Path != b.Sources[0].Path:
+		return a.Sources[0].Path < b.Sources[0].Path
+	}
+	return a.Sources[0].Line < b.Sources[0].Line
 }
 
 func strOr(s *string) string {

@@ -49,6 +49,7 @@ type Incident struct {
 
 	fingerprint string
 	when        *time.Time
+	timeRank    int // 2 exact (zoned stamp, btime), 1 local stamp, 0 none
 	hostKey     string
 }
 

@@ -76,7 +76,7 @@ func (inv *inventory) join(inc *Incident, events *eventIndex, hc HostContext) {
 		attributeByTiming(inc, events)
 	}
 	if k := inc.Kubernetes; k != nil {
-		if ref, ok := inv.lookup(k); ok {
+		if ref, ok := inv.lookup(k, isSandboxVictim(inc)); ok {
 			inv.name(inc, ref, hc)
 		}
 	}
@@ -85,8 +85,9 @@ func (inv *inventory) join(inc *Incident, events *eventIndex, hc HostContext) {
 	inc.Findings = append(inc.Findings, memoryFindings(inc)...)
 }
 
-// lookup finds the victim's container by its ID, or its pod by UID.
-func (inv *inventory) lookup(k *Kubernetes) (containerRef, bool) {
+// lookup finds the victim's container by its ID, or its pod by UID. A
+// victim in the pod's sandbox (the pause process) names only the pod.
+func (inv *inventory) lookup(k *Kubernetes, sandbox bool) (containerRef, bool) {
 	if k.ContainerID != nil {
 		if ref, ok := inv.byContainer[*k.ContainerID]; ok {
 			return ref, true
@@ -94,10 +95,20 @@ func (inv *inventory) lookup(k *Kubernetes) (containerRef, bool) {
 	}
 	if k.PodUID != nil {
 		if p, ok := inv.byUID[*k.PodUID]; ok {
-			return containerRef{pod: p, idx: onlyRestarted(p)}, true
+			idx := onlyRestarted(p)
+			if sandbox {
+				idx = -1 // the pod's sandbox, not one of its containers
+			}
+			return containerRef{pod: p, idx: idx}, true
 		}
 	}
 	return containerRef{}, false
+}
+
+// isSandboxVictim reports a victim that is a pod's pause process.
+func isSandboxVictim(inc *Incident) bool {
+	v := inc.Victim
+	return v != nil && (v.Comm == "pause" || (v.OOMScoreAdj != nil && *v.OOMScoreAdj == AdjPodSandbox))
 }
 
 // onlyRestarted returns the index of the pod's only container that has
@@ -129,8 +140,8 @@ func attributeByTiming(inc *Incident, x *eventIndex) {
 			continue
 		}
 		e := x.event(i)
-		if strOr(e.Host) != strOr(inc.Host) {
-			continue
+		if e.Host != nil && inc.Host != nil && *e.Host != *inc.Host {
+			continue // a dmesg names no host: then the clock alone decides
 		}
 		if match != nil && bareID(*match.ContainerID) != bareID(*e.ContainerID) {
 			return // two candidates: do not guess
@@ -295,12 +306,19 @@ func relatedEvents(inc *Incident, x *eventIndex) []Event {
 			picked[i] = true
 		}
 	}
+	cutoff := nextInstanceDeath(inc, k, x)
 	for _, key := range []*string{k.PodUID, podKey(k)} {
 		if key == nil {
 			continue
 		}
 		for _, i := range x.byPod[*key] {
-			if near(inc.when, x.when[i]) {
+			e := &x.raw[i].ev
+			// Another instance's own death is another kill; the kubelet
+			// killing the pod (eviction) concerns every instance.
+			otherInstance := e.Kind != "kill_container" && e.ContainerID != "" && k.ContainerID != nil &&
+				bareID(e.ContainerID) != *k.ContainerID
+			late := cutoff != nil && x.when[i] != nil && x.when[i].After(*cutoff)
+			if near(inc.when, x.when[i]) && !otherInstance && !late {
 				picked[i] = true
 			}
 		}
@@ -326,6 +344,26 @@ func (x *eventIndex) reported() []Event {
 		}
 	}
 	return x.events(idx)
+}
+
+// nextInstanceDeath is when another instance of the pod's containers died
+// after the kill: pod events after it belong to that death, not this one.
+func nextInstanceDeath(inc *Incident, k *Kubernetes, x *eventIndex) *time.Time {
+	if inc.when == nil || k.ContainerID == nil || k.PodUID == nil {
+		return nil
+	}
+	var first *time.Time
+	for _, i := range x.byPod[*k.PodUID] {
+		e, w := &x.raw[i].ev, x.when[i]
+		if e.Kind != "container_died" || e.ContainerID == "" || bareID(e.ContainerID) == *k.ContainerID ||
+			w == nil || !w.After(*inc.when) {
+			continue
+		}
+		if first == nil || w.Before(*first) {
+			first = w
+		}
+	}
+	return first
 }
 
 func podKey(k *Kubernetes) *string {
@@ -359,7 +397,7 @@ func outcomeOf(inc *Incident, inv *inventory) *string {
 		case "evicted":
 			return ptr("evicted")
 		case "container_died", "runtime_exit", "crashloop_backoff", "kill_container":
-			restarted = true
+			restarted = restarted || aboutVictimContainer(e, k)
 		}
 	}
 	if k.ContainerID != nil {
@@ -381,6 +419,16 @@ func outcomeOf(inc *Incident, inv *inventory) *string {
 		return ptr("restarted")
 	}
 	return ptr("unknown")
+}
+
+// aboutVictimContainer reports an event that concerns the victim's own
+// container: by its ID, or by its name when the event names no ID (a
+// back-off). A sibling container's exit says nothing about the victim's.
+func aboutVictimContainer(e Event, k *Kubernetes) bool {
+	if e.ContainerID != nil {
+		return k.ContainerID != nil && bareID(*e.ContainerID) == *k.ContainerID
+	}
+	return e.Container == nil || k.Container == nil || *e.Container == *k.Container
 }
 
 func victimComm(inc *Incident) string {

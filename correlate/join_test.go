@@ -37,6 +37,8 @@ type caseFile struct {
 	// Bug, when set, marks a case that shows a defect in the code under
 	// test: it is skipped with this text unless OOMTRIAGE_BUGS=1.
 	Bug string `json:"bug"`
+	// Fixed records the defect a regression case once showed.
+	Fixed string `json:"fixed"`
 	// Inputs read before the case directory's own files, in order.
 	Inputs    []caseInput      `json:"inputs"`
 	Host      caseHost         `json:"host"`

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/oomtriage/oomtriage/parse"
@@ -14,9 +15,11 @@ import (
 // kernel record of the kill in the inputs.
 func kubeOnlyIncidents(a *Analysis, x *eventIndex) []Incident {
 	var out []Incident
+	var evictions []Incident
 	for _, i := range x.evicted {
-		out = append(out, evictionIncident(x.event(i), x))
+		evictions = append(evictions, evictionIncident(x.event(i), x, previousEviction(x, i)))
 	}
+	out = append(out, mergeEvictions(evictions)...)
 	killed := map[string]bool{}
 	for _, inc := range a.Incidents {
 		if k := inc.Kubernetes; k != nil && k.ContainerID != nil {
@@ -34,7 +37,58 @@ func kubeOnlyIncidents(a *Analysis, x *eventIndex) []Incident {
 	return out
 }
 
-func evictionIncident(e Event, x *eventIndex) Incident {
+// mergeEvictions makes one incident of the copies of one eviction: the
+// kubelet's log line and the API's Evicted Event, read from two inputs,
+// name the same pod within seconds. The copy with the eviction's steps is
+// kept, with what the other adds.
+func mergeEvictions(evs []Incident) []Incident {
+	var out []Incident
+	for _, e := range evs {
+		i := slices.IndexFunc(out, func(o Incident) bool { return sameEviction(o, e) })
+		if i < 0 {
+			out = append(out, e)
+			continue
+		}
+		base, other := out[i], e
+		if len(other.KubeletEvents) > len(base.KubeletEvents) {
+			base, other = other, base
+		}
+		if base.Kubernetes.PodUID == nil {
+			base.Kubernetes.PodUID = other.Kubernetes.PodUID
+		}
+		base.Sources = append(base.Sources, other.Sources...)
+		out[i] = base
+	}
+	return out
+}
+
+func sameEviction(a, b Incident) bool {
+	ka, kb := a.Kubernetes, b.Kubernetes
+	if strOr(ka.Namespace) != strOr(kb.Namespace) || strOr(ka.Pod) != strOr(kb.Pod) || a.when == nil || b.when == nil {
+		return false
+	}
+	d := a.when.Sub(*b.when)
+	return d > -2*time.Minute && d < 2*time.Minute
+}
+
+// previousEviction is when the eviction round before event i ended on the
+// same host: its steps are not this round's.
+func previousEviction(x *eventIndex, i int) *time.Time {
+	var prev *time.Time
+	host := x.raw[i].ev.Host
+	for _, j := range x.evicted {
+		w := x.when[j]
+		if j == i || w == nil || x.when[i] == nil || x.raw[j].ev.Host != host || !w.Before(*x.when[i]) {
+			continue
+		}
+		if prev == nil || w.After(*prev) {
+			prev = w
+		}
+	}
+	return prev
+}
+
+func evictionIncident(e Event, x *eventIndex, since *time.Time) Incident {
 	inc := kubeIncident("eviction", e.Host, e.when, e.Source)
 	inc.Outcome = ptr("evicted")
 	inc.Kubernetes = &Kubernetes{PodUID: e.PodUID}
@@ -44,7 +98,7 @@ func evictionIncident(e Event, x *eventIndex) Incident {
 	var steps []int
 	for _, i := range x.eviction {
 		if w := x.when[i]; w != nil && e.when != nil && !w.After(*e.when) && e.when.Sub(*w) < 5*time.Minute &&
-			sameHost(x.event(i), e) {
+			(since == nil || w.After(*since) || x.raw[i].ev.Kind == "memory_pressure") && sameHost(x.event(i), e) {
 			steps = append(steps, i)
 			x.joined[i] = true
 		}
