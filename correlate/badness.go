@@ -156,8 +156,12 @@ func totalPages(inc *Incident, d *parse.Dump) (*int64, string) {
 		}
 		kb := *inc.Memcg.LimitKB
 		note := "memcg limit; swap assumed off"
-		if s := inc.Memcg.SwapLimitKB; s != nil {
-			kb += *s
+		switch {
+		case inc.Memcg.MemswLimitKB != nil:
+			// v1 counts memory+swap when it is limited (swap assumed large enough).
+			kb, note = *inc.Memcg.MemswLimitKB, "memcg memory+swap limit"
+		case inc.Memcg.SwapLimitKB != nil:
+			kb += *inc.Memcg.SwapLimitKB
 			note = "memcg limit plus swap limit"
 		}
 		return ptr(kb * 1024 / ps), note

@@ -465,6 +465,8 @@ func memoryFindings(inc *Incident) []Finding {
 		return []Finding{{Code: "pod_limit", Severity: "warning", Message: fmt.Sprintf("the pod's memory limit%s (the sum of its containers' limits, or its pod-level limit) was hit; the kernel killed in %s%s", limit, who, rss)}}
 	case "qos_tier", "node_allocatable":
 		return []Finding{{Code: "node_allocatable", Severity: "warning", Message: fmt.Sprintf("the %s memory cgroup%s was full: the pods of this node together used more than the kubelet allows (node allocatable); check the sum of requests and limits against allocatable%s", strings.ReplaceAll(*inc.Scope, "_", " "), limit, rss)}}
+	case "cgroup":
+		return []Finding{{Code: "cgroup_limit", Severity: "warning", Message: fmt.Sprintf("the memory cgroup %s hit its limit%s%s", strOr(inc.OOMMemcg), limit, rss)}}
 	case "system":
 		f := []Finding{{Code: "system_oom", Severity: "warning", Message: "the whole node ran out of memory (global OOM): the kubelet's eviction did not act in time or system-reserved is too small" + rss}}
 		if k := inc.Kubernetes; k != nil && strOr(k.QOSClass) == "Guaranteed" {

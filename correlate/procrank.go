@@ -204,17 +204,20 @@ func newProcInventory(o parse.Objects) *procInventory {
 	return inv
 }
 
-// node returns the Node object of the host: the one named like it, else the
-// only one given.
+// node returns the Node object of the host: the one named like it, or the
+// only one given when the host's name is unknown.
 func (inv *procInventory) node(hostname string) (parse.Node, bool) {
+	if hostname == "" {
+		if len(inv.nodes) == 1 {
+			return inv.nodes[0], true
+		}
+		return parse.Node{}, false
+	}
 	short, _, _ := strings.Cut(hostname, ".")
 	for _, n := range inv.nodes {
-		if hostname != "" && (n.Name == hostname || n.Name == short) {
+		if n.Name == hostname || n.Name == short {
 			return n, true
 		}
-	}
-	if len(inv.nodes) == 1 {
-		return inv.nodes[0], true
 	}
 	return parse.Node{}, false
 }
