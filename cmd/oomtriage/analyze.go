@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oomtriage/oomtriage/correlate"
@@ -20,15 +23,20 @@ import (
 )
 
 type analyzeCmd struct {
-	Paths       []string `arg:"" name:"path" help:"Log files, folders, archives or bundles to read; - reads standard input."`
-	Output      string   `short:"o" enum:"text,json,markdown,html" default:"text" help:"Report format on standard output: text, json, markdown or html."`
-	HTML        string   `name:"html" placeholder:"FILE" help:"Also write the HTML report to FILE."`
-	Parquet     string   `placeholder:"DIR" help:"Also write the Parquet dataset (tables incidents, tasks, pods, containers, kubelet_events, inputs) under DIR."`
+	Paths       []string `arg:"" name:"path" predictor:"file" help:"Log files, folders, archives or bundles to read; - reads standard input."`
+	Output      string   `short:"o" enum:"text,json,jsonl,markdown,html" default:"text" help:"Report format on standard output: text, json, jsonl (one incident per line, for log shippers), markdown or html."`
+	HTML        string   `name:"html" placeholder:"FILE" predictor:"file" help:"Also write the HTML report to FILE."`
+	Parquet     string   `placeholder:"DIR" predictor:"dir" help:"Also write the Parquet dataset (tables incidents, tasks, pods, containers, kubelet_events, inputs) under DIR."`
 	PartitionBy []string `enum:"host,date" placeholder:"KEY" help:"Hive-style partitions of the Parquet dataset: host, date or both (comma-separated)."`
 	Timezone    string   `help:"Time zone of stamps that carry none (dmesg -T, syslog), e.g. Europe/Berlin. Default: the bundle's zone, else UTC."`
 	Year        int      `help:"Year of syslog and klog stamps that print none. Default: the bundle's collection date; without one such stamps give no wall-clock time."`
 	Workers     int      `help:"Inputs read at once (default: number of CPUs)."`
 	Quiet       bool     `short:"q" help:"No progress bars (they are shown only when stderr is a terminal)."`
+
+	State  string `placeholder:"FILE" predictor:"file" help:"Remember what each input file gave (path, size, mtime, digest of its head and tail, and its parse output) in FILE, and on the next run read only the files that are new or changed; the report is the same as a full run's. FILE is rewritten atomically after each run; a damaged one is named on stderr and rebuilt."`
+	Since  string `placeholder:"TIME" help:"Report only incidents and kubelet events at or after TIME: RFC 3339 (2026-11-27T11:00:00Z), a date (2026-11-27, UTC) or a time ago (30m, 24h, 7d). Incidents without a wall-clock time are kept."`
+	Until  string `placeholder:"TIME" help:"Report only incidents and kubelet events at or before TIME (same forms as --since). Incidents without a wall-clock time are kept."`
+	FailOn string `placeholder:"SEVERITY" predictor:"severity" help:"Exit with code 3, after writing the reports, when an incident reported has a finding of this severity or above: warning or error."`
 
 	MaxTotalBytes  byteSize `default:"64GiB" help:"Stop reading an input after this many decompressed bytes."`
 	MaxMemberBytes byteSize `default:"8GiB" help:"Stop reading one archive member after this many decompressed bytes."`
@@ -41,7 +49,20 @@ func (a *analyzeCmd) Run(e env) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
+	if a.FailOn != "" && a.FailOn != "warning" && a.FailOn != "error" {
+		return &exitError{exitUsage, fmt.Errorf("--fail-on must be warning or error, not %q", a.FailOn)}
+	}
+	now := time.Now()
+	win, err := a.window(now)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
 	opt := ingest.Options{Limits: a.limits(), Workers: a.Workers, Stdin: e.stdin}
+	var state *stateFile
+	if a.State != "" {
+		state = openState(a.State, toolID(), opt.Limits, func(msg string) { fmt.Fprintf(e.stderr, "oomtriage: %s\n", msg) })
+		opt.Cache, opt.Exclude = state, []string{a.State}
+	}
 	bars := newProgress(e.stderr, a.Quiet)
 	if bars != nil {
 		opt.Progress = bars
@@ -52,6 +73,9 @@ func (a *analyzeCmd) Run(e env) error {
 	}
 	if err != nil {
 		return err
+	}
+	if onIngest != nil {
+		onIngest(res)
 	}
 	rep := report.New(version)
 	col := correlate.NewCollector()
@@ -70,17 +94,30 @@ func (a *analyzeCmd) Run(e env) error {
 	an := col.Analyze(hostFor)
 	rep.Incidents, rep.Pods, rep.KubeletEvents = an.Incidents, an.Pods, an.Events
 	addHosts(rep, res)
+	win.apply(rep)
 	if err := a.write(e.stdout, rep); err != nil {
 		return err
 	}
 	if err := a.writeFiles(rep); err != nil {
 		return &exitError{exitFailure, err}
 	}
+	if state != nil {
+		if err := state.write(now); err != nil {
+			return &exitError{exitFailure, fmt.Errorf("--state: %w", err)}
+		}
+	}
 	if len(res.Members) == 0 && len(res.Skipped) == 0 {
 		return &exitError{exitFailure, errors.New("no input could be read")}
 	}
+	if n := countFindings(rep.Incidents, a.FailOn); n > 0 {
+		return &exitError{exitFindings, fmt.Errorf("--fail-on %s: %d incident(s) with a finding of severity %s or above", a.FailOn, n, a.FailOn)}
+	}
 	return nil
 }
+
+// onIngest, when set (by tests), is given what the inputs held, before the
+// analysis.
+var onIngest func(*ingest.Result)
 
 func (a *analyzeCmd) clock() (parse.Clock, error) {
 	clk := parse.Clock{Year: a.Year}
@@ -103,6 +140,8 @@ func (a *analyzeCmd) write(w io.Writer, rep *report.Report) error {
 	switch a.Output {
 	case "json":
 		return report.WriteJSON(w, rep)
+	case "jsonl":
+		return writeJSONLines(w, rep)
 	case "markdown":
 		return report.WriteMarkdown(w, rep)
 	case "html":
@@ -250,4 +289,154 @@ func optString(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// writeJSONLines writes one incident per line (JSON Lines), in the report's
+// order, each as the JSON report writes it, compact. No incidents is no
+// output.
+func writeJSONLines(w io.Writer, rep *report.Report) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range rep.Incidents {
+		if err := enc.Encode(&rep.Incidents[i]); err != nil {
+			return fmt.Errorf("writing JSON Lines: %w", err)
+		}
+	}
+	return bw.Flush()
+}
+
+// severityRank orders finding severities for --fail-on.
+var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
+
+// countFindings counts the incidents with a finding at or above severity;
+// "" counts none.
+func countFindings(incs []correlate.Incident, severity string) int {
+	min := severityRank[severity]
+	if min == 0 {
+		return 0
+	}
+	n := 0
+	for _, inc := range incs {
+		for _, f := range inc.Findings {
+			if severityRank[f.Severity] >= min {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// timeWindow is --since and --until; nil bounds are open.
+type timeWindow struct {
+	since, until *time.Time
+}
+
+func (a *analyzeCmd) window(now time.Time) (timeWindow, error) {
+	var w timeWindow
+	for _, b := range []struct {
+		flag, value string
+		to          **time.Time
+	}{{"--since", a.Since, &w.since}, {"--until", a.Until, &w.until}} {
+		if b.value == "" {
+			continue
+		}
+		t, err := parseTimeBound(b.value, now)
+		if err != nil {
+			return w, fmt.Errorf("%s: %w", b.flag, err)
+		}
+		*b.to = &t
+	}
+	if w.since != nil && w.until != nil && w.until.Before(*w.since) {
+		return w, fmt.Errorf("--until %s is before --since %s", a.Until, a.Since)
+	}
+	return w, nil
+}
+
+// parseTimeBound reads an RFC 3339 time, a date (midnight UTC), "now", or a
+// time ago: a Go duration (90m, 24h, 1h30m) or a number of days or weeks
+// (7d, 2w), with or without a leading minus.
+func parseTimeBound(s string, now time.Time) (time.Time, error) {
+	v := strings.TrimSpace(s)
+	if v == "now" {
+		return now, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	ago := strings.TrimPrefix(v, "-")
+	var d time.Duration
+	var err error
+	switch num := strings.TrimRight(ago, "dw"); {
+	case len(num) == len(ago)-1 && num != "":
+		// days or weeks, which time.ParseDuration lacks
+		var f float64
+		f, err = strconv.ParseFloat(num, 64)
+		d = time.Duration(f * float64(24*time.Hour))
+		if strings.HasSuffix(ago, "w") {
+			d *= 7
+		}
+	default:
+		d, err = time.ParseDuration(ago)
+	}
+	if err != nil || d < 0 {
+		return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-11-27T11:00:00Z), a date (2026-11-27) or a time ago (30m, 24h, 7d)", s)
+	}
+	return now.Add(-d), nil
+}
+
+// in reports whether a stamp of the report (RFC 3339, or nil when unknown)
+// is inside the window; an unknown time is.
+func (w timeWindow) in(stamp *string) bool {
+	if stamp == nil || (w.since == nil && w.until == nil) {
+		return true
+	}
+	t, err := time.Parse(time.RFC3339Nano, *stamp)
+	if err != nil {
+		return true
+	}
+	return (w.since == nil || !t.Before(*w.since)) && (w.until == nil || !t.After(*w.until))
+}
+
+// apply drops the incidents and kubelet events outside the window and says
+// how many went in the report's warnings.
+func (w timeWindow) apply(rep *report.Report) {
+	if w.since == nil && w.until == nil {
+		return
+	}
+	incs := rep.Incidents[:0]
+	for _, inc := range rep.Incidents {
+		if w.in(inc.Time) {
+			incs = append(incs, inc)
+		}
+	}
+	evs := rep.KubeletEvents[:0]
+	for _, ev := range rep.KubeletEvents {
+		if w.in(ev.Time) {
+			evs = append(evs, ev)
+		}
+	}
+	dropInc, dropEv := len(rep.Incidents)-len(incs), len(rep.KubeletEvents)-len(evs)
+	clear(rep.Incidents[len(incs):])
+	clear(rep.KubeletEvents[len(evs):])
+	rep.Incidents, rep.KubeletEvents = incs, evs
+	if dropInc+dropEv > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("--since/--until: left out %d incident(s) and %d kubelet event(s) outside %s", dropInc, dropEv, w))
+	}
+}
+
+// String is the window as "[since, until]", "…" for an open bound.
+func (w timeWindow) String() string {
+	since, until := "…", "…"
+	if w.since != nil {
+		since = correlate.FormatTime(*w.since)
+	}
+	if w.until != nil {
+		until = correlate.FormatTime(*w.until)
+	}
+	return "[" + since + ", " + until + "]"
 }

@@ -26,11 +26,18 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // no input could be read, or the report could not be written
 	exitUsage   = 2
+
+	exitFindings = 3 // analyze --fail-on: a finding at or above the severity was reported
 )
 
 type cli struct {
 	Analyze analyzeCmd `cmd:"" help:"Read logs and report every OOM kill they hold."`
+	Watch   watchCmd   `cmd:"" help:"Follow this node's kernel log (/dev/kmsg) and report each OOM kill as it happens."`
+	Rank    rankCmd    `cmd:"" help:"Rank this node's processes (or a sosreport's) by what the OOM killer would kill next."`
 	Version versionCmd `cmd:"" help:"Print version, commit and build date."`
+
+	Completion completionCmd `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
+	Man        manCmd        `cmd:"" hidden:"" help:"Print the man page (roff) on standard output."`
 }
 
 // env is what a command may touch: its streams and a context that ends on
@@ -85,6 +92,7 @@ func run(args []string, e env) (code int) {
 			code = ke.code
 		}
 	}()
+	completeCLI(parser) // answers the shell's completion request (COMP_LINE) and exits
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oomtriage: %v\n", err)

@@ -30,6 +30,13 @@ type Options struct {
 	// Progress, when set, is told as each input starts and as its bytes
 	// (after decompression) are read. It is called from several workers.
 	Progress Progress
+	// Cache, when set, is asked before each file is read and skips the
+	// files whose stamp it knows (see Cache). The result is the same as
+	// when every file is read.
+	Cache Cache
+	// Exclude names files that are never read, even in a folder given:
+	// oomtriage's own --state file. Files that do not exist are ignored.
+	Exclude []string
 }
 
 // Progress follows how far the inputs have been read.
@@ -49,6 +56,7 @@ type Result struct {
 	Hosts    map[string]*Host // by host key
 	Skipped  []Skipped        // per unit: members not of interest
 	Problems []Problem        // what went wrong outside the parsers (unreadable input, limit hit, unsafe link)
+	Reused   []string         // files whose result came from Options.Cache instead of being read, in input order
 }
 
 // Problem is something wrong with an input or one of its members. Failed
@@ -109,7 +117,7 @@ type unit struct {
 // Run reads every path. It returns an error only when ctx is cancelled;
 // unreadable inputs are reported in Result.Problems.
 func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
-	units, problems := expand(paths)
+	units, problems := expand(paths, excluded(opt.Exclude))
 	results := make([]unitResult, len(units))
 	workers := opt.Workers
 	if workers <= 0 {
@@ -143,6 +151,9 @@ func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
 
 // add merges one unit's result, in unit order.
 func (res *Result) add(ur unitResult) {
+	if ur.reused != "" {
+		res.Reused = append(res.Reused, ur.reused)
+	}
 	res.Problems = append(res.Problems, ur.problems...)
 	if ur.skipped.Members > 0 {
 		res.Skipped = append(res.Skipped, ur.skipped)
@@ -190,7 +201,7 @@ func (res *Result) HostKeys() []string {
 // into their regular files in sorted order. Symbolic links inside a folder
 // are followed only to files inside that folder, and a file reached twice
 // is read once.
-func expand(paths []string) ([]unit, []Problem) {
+func expand(paths []string, skip func(os.FileInfo) bool) ([]unit, []Problem) {
 	var units []unit
 	var problems []Problem
 	for _, p := range paths {
@@ -200,10 +211,11 @@ func expand(paths []string) ([]unit, []Problem) {
 			units = append(units, unit{path: p, direct: true})
 		case err != nil:
 			units = append(units, unit{path: p, direct: true}) // the walk reports it
+		case skip(fi):
 		case !fi.IsDir():
 			units = append(units, unit{path: p, direct: true})
 		default:
-			us, errs := folderUnits(p)
+			us, errs := folderUnits(p, skip)
 			units = append(units, us...)
 			problems = append(problems, errs...)
 		}
@@ -211,7 +223,25 @@ func expand(paths []string) ([]unit, []Problem) {
 	return units, problems
 }
 
-func folderUnits(root string) ([]unit, []Problem) {
+// excluded returns whether a file is one of paths.
+func excluded(paths []string) func(os.FileInfo) bool {
+	var fis []os.FileInfo
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			fis = append(fis, fi)
+		}
+	}
+	return func(fi os.FileInfo) bool {
+		for _, x := range fis {
+			if os.SameFile(fi, x) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func folderUnits(root string, skip func(os.FileInfo) bool) ([]unit, []Problem) {
 	var units []unit
 	var problems []Problem
 	realRoot, err := filepath.EvalSymlinks(root)
@@ -237,7 +267,7 @@ func folderUnits(root string) ([]unit, []Problem) {
 			problems = append(problems, Problem{Path: p, Err: fmt.Sprintf("link leads outside %s, not followed", root)})
 			return nil
 		}
-		if fi, err := os.Stat(real); err != nil || !fi.Mode().IsRegular() || seen[real] {
+		if fi, err := os.Stat(real); err != nil || !fi.Mode().IsRegular() || seen[real] || skip(fi) {
 			return nil
 		}
 		seen[real] = true

@@ -23,6 +23,7 @@ type unitResult struct {
 	hosts    []*Host
 	skipped  Skipped
 	problems []Problem
+	reused   string // the file's path when its result came from Options.Cache
 }
 
 // unitReader walks one unit and routes each member to its parser.
@@ -35,7 +36,27 @@ type unitReader struct {
 	progress InputProgress // nil without Options.Progress
 }
 
+// readUnit reads one unit, or takes what it gave from Options.Cache when
+// its stamp is unchanged.
 func readUnit(ctx context.Context, u unit, opt Options) unitResult {
+	var stamp *FileStamp
+	if opt.Cache != nil && u.path != "-" {
+		if s, err := stampFile(u); err == nil {
+			if fr, ok := opt.Cache.Lookup(s); ok {
+				return fr.unitResult(u.path)
+			}
+			stamp = &s
+		}
+	}
+	res := walkUnit(ctx, u, opt)
+	if stamp != nil && ctx.Err() == nil && res.cacheable() {
+		opt.Cache.Store(*stamp, res.fileResult())
+	}
+	return res
+}
+
+// walkUnit walks one unit and reads its members.
+func walkUnit(ctx context.Context, u unit, opt Options) unitResult {
 	ur := &unitReader{ctx: ctx, u: u, opt: opt, hosts: map[string]*Host{}}
 	if opt.Progress != nil {
 		ur.progress = opt.Progress.Start(u.path)
