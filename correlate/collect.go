@@ -16,6 +16,9 @@ type HostContext struct {
 	Hostname      string
 	Clock         parse.Clock
 	MemTotalBytes *int64 // the node's memory capacity (proc/meminfo MemTotal)
+	// MemTotalFallback stands in when neither the host's facts nor a Node
+	// object give the capacity (--node-memory).
+	MemTotalFallback *int64
 }
 
 // Collector gathers the incidents of a run. The same kill read from several

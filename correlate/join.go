@@ -65,6 +65,8 @@ func (inv *inventory) memTotal(p *Pod, hc HostContext) (int64, KubeVersion) {
 		return *hc.MemTotalBytes, ver
 	case ok && n.CapacityMemoryBytes != nil:
 		return *n.CapacityMemoryBytes, ver
+	case hc.MemTotalFallback != nil:
+		return *hc.MemTotalFallback, ver
 	}
 	return 0, ver
 }

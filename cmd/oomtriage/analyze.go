@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/oomtriage/oomtriage/correlate"
 	"github.com/oomtriage/oomtriage/parse"
 	"github.com/oomtriage/oomtriage/parse/archive"
@@ -42,6 +44,10 @@ type analyzeCmd struct {
 	MaxMemberBytes byteSize `default:"8GiB" help:"Stop reading one archive member after this many decompressed bytes."`
 	MaxDepth       int      `default:"6" help:"Deepest nesting of archives and compression read."`
 	MaxMembers     int      `default:"1000000" help:"Most archive members read per input."`
+	MaxSpoolBytes  byteSize `default:"256MiB" help:"Largest zip found inside a stream that is buffered in memory to be read."`
+
+	NodeMemory byteSize `placeholder:"SIZE" help:"Memory capacity (MemTotal) of the nodes, for the expected oom_score_adj of Burstable containers when no proc/meminfo or Node object says it (e.g. 16GiB)."`
+	Color      string   `enum:"auto,always,never" default:"auto" help:"Colour in the text report: auto (on a terminal, unless NO_COLOR is set), always or never."`
 }
 
 func (a *analyzeCmd) Run(e env) error {
@@ -90,7 +96,7 @@ func (a *analyzeCmd) Run(e env) error {
 		res.Members[i].Dumps, res.Members[i].Events, res.Members[i].Objects = nil, nil, parse.Objects{}
 	}
 	addProblems(rep, res, e.stderr)
-	hostFor := hostContexts(res, clk)
+	hostFor := hostContexts(res, clk, int64(a.NodeMemory))
 	an := col.Analyze(hostFor)
 	rep.Incidents, rep.Pods, rep.KubeletEvents = an.Incidents, an.Pods, an.Events
 	addHosts(rep, res)
@@ -133,7 +139,7 @@ func (a *analyzeCmd) clock() (parse.Clock, error) {
 
 func (a *analyzeCmd) limits() archive.Limits {
 	return archive.Limits{MaxTotalBytes: int64(a.MaxTotalBytes), MaxMemberBytes: int64(a.MaxMemberBytes),
-		MaxDepth: a.MaxDepth, MaxMembers: a.MaxMembers}
+		MaxDepth: a.MaxDepth, MaxMembers: a.MaxMembers, MaxSpoolBytes: int64(a.MaxSpoolBytes)}
 }
 
 func (a *analyzeCmd) write(w io.Writer, rep *report.Report) error {
@@ -147,7 +153,23 @@ func (a *analyzeCmd) write(w io.Writer, rep *report.Report) error {
 	case "html":
 		return report.WriteHTML(w, rep)
 	}
-	return report.WriteText(w, rep)
+	return report.WriteTextWith(w, rep, report.TextOptions{Color: useColor(a.Color, w)})
+}
+
+// useColor decides on colour: always and never win; auto colours only a
+// terminal, and not when NO_COLOR is set to anything (no-color.org).
+func useColor(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeFiles writes the reports that go to files: --html and --parquet.
@@ -239,9 +261,14 @@ func addProblems(rep *report.Report, res *ingest.Result, stderr io.Writer) {
 
 // hostContexts gives each host its name and clock: flags first, then what
 // the bundle's fact files say.
-func hostContexts(res *ingest.Result, flags parse.Clock) func(string) correlate.HostContext {
+// --node-memory stands in for MemTotal where the inputs do not say it.
+func hostContexts(res *ingest.Result, flags parse.Clock, nodeMemory int64) func(string) correlate.HostContext {
+	var fallback *int64
+	if nodeMemory > 0 {
+		fallback = &nodeMemory
+	}
 	return func(key string) correlate.HostContext {
-		hc := correlate.HostContext{Clock: flags}
+		hc := correlate.HostContext{Clock: flags, MemTotalFallback: fallback}
 		h := res.Hosts[key]
 		if h == nil {
 			return hc

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -265,4 +266,51 @@ func isRoffRequest(line string) bool {
 		}
 	}
 	return false
+}
+
+// TestNodeMemoryFlag gives a node capacity the inputs lack, so the expected
+// oom_score_adj of a Burstable container can be computed.
+func TestNodeMemoryFlag(t *testing.T) {
+	dump := "../../../shared/corpus/dev/028-al2023-6.8plus-kubepods-slice-v2-oomgroup-grep-crlf.log"
+	if _, err := os.Stat(dump); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip("the shared corpus is not beside the checkout")
+	}
+	pods := "../../testdata/correlate/k8s-028-node-memory-unknown/pods.yaml"
+	expected := func(args ...string) any {
+		doc := analyzeJSON(t, append(args, dump, pods)...)
+		inc := doc["incidents"].([]any)[0].(map[string]any)
+		return inc["kubernetes"].(map[string]any)["expected_oom_score_adj"]
+	}
+	if got := expected(); got != nil {
+		t.Fatalf("without --node-memory: expected_oom_score_adj = %v, want null", got)
+	}
+	if got := expected("--node-memory", "16GiB"); got == nil {
+		t.Fatal("with --node-memory: expected_oom_score_adj is still null")
+	}
+}
+
+// TestColorFlag: colour only when asked for or on a terminal, never with
+// NO_COLOR under auto, and always and never win over NO_COLOR.
+func TestColorFlag(t *testing.T) {
+	log := "../../testdata/carriers/mixed.log"
+	colored := func(args ...string) bool {
+		_, out, _ := runCLI(t, "", append([]string{"analyze"}, append(args, log)...)...)
+		return strings.Contains(out, "\x1b[")
+	}
+	if colored() {
+		t.Error("auto coloured output that is not a terminal")
+	}
+	if !colored("--color", "always") {
+		t.Error("--color always gave no colour")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if !colored("--color", "always") {
+		t.Error("--color always lost to NO_COLOR")
+	}
+	if colored("--color", "never") {
+		t.Error("--color never coloured")
+	}
 }
