@@ -31,6 +31,9 @@ var monthNames = map[string]time.Month{
 // parseMonth reads a month token in any of the locales above, or the CJK
 // forms "11月" and "11월".
 func parseMonth(tok string) (time.Month, bool) {
+	if m, ok := englishMonth(tok); ok {
+		return m, true // the common case, without allocating
+	}
 	t := strings.ToLower(strings.TrimSuffix(tok, "."))
 	for _, suf := range []string{"月", "월"} {
 		if n, ok := strings.CutSuffix(t, suf); ok {
@@ -45,6 +48,28 @@ func parseMonth(tok string) (time.Month, bool) {
 		}
 		if m, ok := monthNames[string(r[:n])]; ok {
 			return m, true
+		}
+	}
+	return 0, false
+}
+
+// englishMonth reads "Nov" (any case) without allocating.
+func englishMonth(tok string) (time.Month, bool) {
+	if len(tok) != 3 {
+		return 0, false
+	}
+	var b [3]byte
+	for i := 0; i < 3; i++ {
+		c := tok[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	const names = "janfebmaraprmayjunjulaugsepoctnovdec"
+	for i := 0; i < 12; i++ {
+		if names[i*3:i*3+3] == string(b[:]) {
+			return time.Month(i + 1), true
 		}
 	}
 	return 0, false
