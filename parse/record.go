@@ -15,21 +15,20 @@ type Format string
 // The carriers that Decoder recognises. FormatRaw is kernel text with no
 // wrapper at all (a paste, or kmsg text with its prefix stripped).
 const (
-	FormatRaw           Format = "raw"
-	FormatDmesg         Format = "dmesg"
-	FormatDmesgRaw      Format = "dmesg-raw" // dmesg -r: <level>[stamp]
-	FormatDmesgX        Format = "dmesg-x"   // dmesg -x: facility:level:
-	FormatDmesgT        Format = "dmesg-T"   // dmesg -T: [Fri Nov 27 11:44:16 2026]
-	FormatDmesgISO      Format = "dmesg-iso" // dmesg --time-format iso
-	FormatKmsg          Format = "kmsg"      // /dev/kmsg records
-	FormatSyslog        Format = "syslog"    // RFC 3164, rsyslog RFC 3339, journalctl short*
-	FormatSyslog5424    Format = "syslog-rfc5424"
-	FormatJournalMono   Format = "journal-short-monotonic"
-	FormatJournalJSON   Format = "journal-json"
-	FormatKlog          Format = "klog" // a kubelet-style klog line outside any wrapper
-	FormatJSON          Format = "json" // a JSON log line that is not a journal record
-	FormatContinuation  Format = "continuation"
-	formatUnknownPrefix Format = ""
+	FormatRaw          Format = "raw"
+	FormatDmesg        Format = "dmesg"
+	FormatDmesgRaw     Format = "dmesg-raw" // dmesg -r: <level>[stamp]
+	FormatDmesgX       Format = "dmesg-x"   // dmesg -x: facility:level:
+	FormatDmesgT       Format = "dmesg-T"   // dmesg -T: [Fri Nov 27 11:44:16 2026]
+	FormatDmesgISO     Format = "dmesg-iso" // dmesg --time-format iso
+	FormatKmsg         Format = "kmsg"      // /dev/kmsg records
+	FormatSyslog       Format = "syslog"    // RFC 3164, rsyslog RFC 3339, journalctl short*
+	FormatSyslog5424   Format = "syslog-rfc5424"
+	FormatJournalMono  Format = "journal-short-monotonic"
+	FormatJournalJSON  Format = "journal-json"
+	FormatKlog         Format = "klog" // a kubelet-style klog line outside any wrapper
+	FormatJSON         Format = "json" // a JSON log line that is not a journal record
+	FormatContinuation Format = "continuation"
 )
 
 // Source is a place in an input: the path as shown to the user and a 1-based
