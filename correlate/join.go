@@ -246,7 +246,7 @@ func indexEvents(raw []pendingEvent, hostFor func(string) HostContext) *eventInd
 	x := &eventIndex{raw: raw, hostFor: hostFor, when: make([]*time.Time, len(raw)), conv: map[int]Event{},
 		joined: map[int]bool{}, byContainer: map[string][]int{}, byPod: map[string][]int{}}
 	for i, p := range raw {
-		e := &p.ev
+		e := p.ev
 		if e.Wall != nil {
 			if t, ok := e.Wall.Resolve(hostFor(p.hostKey).Clock); ok {
 				x.when[i] = &t
@@ -280,7 +280,7 @@ func (x *eventIndex) event(i int) Event {
 	if e, ok := x.conv[i]; ok {
 		return e
 	}
-	e := eventOf(x.raw[i].ev, x.hostFor(x.raw[i].hostKey))
+	e := eventOf(*x.raw[i].ev, x.hostFor(x.raw[i].hostKey))
 	x.conv[i] = e
 	return e
 }
@@ -314,7 +314,7 @@ func relatedEvents(inc *Incident, x *eventIndex) []Event {
 			continue
 		}
 		for _, i := range x.byPod[*key] {
-			e := &x.raw[i].ev
+			e := x.raw[i].ev
 			// Another instance's own death is another kill; the kubelet
 			// killing the pod (eviction) concerns every instance.
 			otherInstance := e.Kind != "kill_container" && e.ContainerID != "" && k.ContainerID != nil &&
@@ -340,7 +340,7 @@ func relatedEvents(inc *Incident, x *eventIndex) []Event {
 func (x *eventIndex) reported() []Event {
 	var idx []int
 	for i, p := range x.raw {
-		e := &p.ev
+		e := p.ev
 		if parse.MemoryKind(e.Kind) || x.joined[i] || (e.ExitCode != nil && *e.ExitCode == 137) {
 			idx = append(idx, i)
 		}
@@ -356,7 +356,7 @@ func nextInstanceDeath(inc *Incident, k *Kubernetes, x *eventIndex) *time.Time {
 	}
 	var first *time.Time
 	for _, i := range x.byPod[*k.PodUID] {
-		e, w := &x.raw[i].ev, x.when[i]
+		e, w := x.raw[i].ev, x.when[i]
 		if e.Kind != "container_died" || e.ContainerID == "" || bareID(e.ContainerID) == *k.ContainerID ||
 			w == nil || !w.After(*inc.when) {
 			continue

@@ -86,17 +86,19 @@ type PodContainer struct {
 	ExpectedAdjRule      *string `json:"expected_adj_rule"`
 }
 
+// pendingEvent points into the caller's slice rather than copying it: a
+// busy node's log holds hundreds of thousands of events.
 type pendingEvent struct {
 	hostKey string
-	ev      parse.KubeEvent
+	ev      *parse.KubeEvent
 }
 
 // AddEvents adds the kubelet, runtime or API events of one input, read for
-// the given host.
+// the given host. The collector keeps es; the caller must not change it.
 func (c *Collector) AddEvents(hostKey string, es []parse.KubeEvent) {
 	c.events = slices.Grow(c.events, len(es))
-	for _, e := range es {
-		c.events = append(c.events, pendingEvent{hostKey: hostKey, ev: e})
+	for i := range es {
+		c.events = append(c.events, pendingEvent{hostKey: hostKey, ev: &es[i]})
 	}
 }
 
@@ -106,7 +108,7 @@ func (c *Collector) ReserveEvents(n int) { c.events = slices.Grow(c.events, n) }
 
 // AddEvent adds a kubelet, runtime or API event read for the given host.
 func (c *Collector) AddEvent(hostKey string, e parse.KubeEvent) {
-	c.events = append(c.events, pendingEvent{hostKey: hostKey, ev: e})
+	c.events = append(c.events, pendingEvent{hostKey: hostKey, ev: &e})
 }
 
 // AddObjects adds the pods, nodes and events of one input. The same pod
@@ -116,9 +118,7 @@ func (c *Collector) AddObjects(hostKey string, o parse.Objects) {
 		c.addPod(&o.Pods[i])
 	}
 	c.nodes = append(c.nodes, o.Nodes...)
-	for _, e := range o.Events {
-		c.AddEvent(hostKey, e)
-	}
+	c.AddEvents(hostKey, o.Events)
 }
 
 func (c *Collector) addPod(p *parse.Pod) {
