@@ -49,6 +49,9 @@ func (d *Decoder) Formats() []Format {
 // malformed journal JSON object); the line is then skipped.
 func (d *Decoder) Decode(line []byte, lineNo int, emit func(Record)) error {
 	s := strings.TrimRight(string(line), " \t\r")
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		s = stripANSI(s) // dmesg --color=always, captured through script(1)
+	}
 	s = cutMailQuote(s)
 	if s == "" {
 		return nil
@@ -202,6 +205,14 @@ func (d *Decoder) digitLed(s string, rec Record) (Record, bool, error) {
 		rec.Text = unescapeKmsg(rest)
 		return rec, true, nil
 	}
+	if t, rest, ok := cutUnixStamp(s); ok {
+		// journalctl -o short-unix: "1795779856.900760 host kernel: msg".
+		if h, ok := cutHostTag(rest); ok && d.looksSyslog(h) {
+			rec.Format, rec.Wall = FormatSyslog, zoned(t)
+			d.setSyslog(&rec, h)
+			return rec, true, nil
+		}
+	}
 	t, rest, ok := cutISOStamp(s)
 	if !ok {
 		return rec, false, nil
@@ -231,6 +242,15 @@ func (d *Decoder) wordLed(s string, rec Record) (Record, bool, error) {
 		}
 		rec.Text = rest
 		return rec, true, nil
+	}
+	if t, rest, ok := cutShortFullStamp(s); ok {
+		// journalctl -o short-full: "Fri 2026-11-27 11:44:16 UTC host kernel: msg".
+		if h, ok := cutHostTag(rest); ok {
+			rec.Format, rec.Wall = FormatSyslog, t
+			d.syslogMode = true
+			d.setSyslog(&rec, h)
+			return rec, true, nil
+		}
 	}
 	if t, rest, ok := cutRFC3164Stamp(s); ok {
 		if h, ok := cutHostTag(rest); ok {
@@ -271,6 +291,23 @@ func (d *Decoder) setSyslog(rec *Record, h syslogHead) {
 func isKlogHeader(s string) bool {
 	return len(s) > 22 && strings.IndexByte("IWEF", s[0]) >= 0 && allDigits(s[1:5]) &&
 		s[5] == ' ' && s[8] == ':' && s[11] == ':'
+}
+
+// stripANSI removes terminal escape sequences (CSI "ESC [ … letter").
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && !(s[j] >= '@' && s[j] <= '~') {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // cutMailQuote removes e-mail quoting: "> ", ">> ", "> > ".

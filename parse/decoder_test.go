@@ -64,6 +64,10 @@ func TestDecodeCarriers(t *testing.T) {
 		{"klog", Clock{}, "I1127 11:44:17.123456    1234 log_monitor.go:160] " + msg, FormatKlog, "I1127 11:44:17.123456    1234 log_monitor.go:160] " + msg, -1, "", "", false, -1},
 		{"mail quote", Clock{}, ">> [ 1237.900760] " + msg, FormatDmesg, msg, 1237.900760, "", "", true, -1},
 		{"CRLF and trailing blanks", Clock{}, "[ 1237.900760] " + msg + "   \r", FormatDmesg, msg, 1237.900760, "", "", true, -1},
+		{"journal short-full", Clock{}, "Fri 2026-11-27 11:44:16 UTC worker-3 kernel: " + msg, FormatSyslog, msg, -1, "2026-11-27T11:44:16Z", "worker-3", true, -1},
+		{"journal short-full local zone", Clock{Location: berlin}, "Fri 2026-11-27 12:44:16.5 CET worker-3 kernel: " + msg, FormatSyslog, msg, -1, "2026-11-27T11:44:16.5Z", "worker-3", true, -1},
+		{"journal short-unix", Clock{}, "1795779856.900760 worker-3 kernel: " + msg, FormatSyslog, msg, -1, "2026-11-27T11:44:16.90076Z", "worker-3", true, -1},
+		{"dmesg --color=always", Clock{}, "\x1b[32m[ 1237.900760] \x1b[0m\x1b[33m" + msg + "\x1b[0m", FormatDmesg, msg, 1237.900760, "", "", true, -1},
 		{"dmesg Hardware name is not syslog", Clock{}, "[ 1237.900769] Hardware name: Microsoft Corporation", FormatDmesg, "Hardware name: Microsoft Corporation", 1237.900769, "", "", true, -1},
 	}
 	for _, tt := range tests {

@@ -172,3 +172,45 @@ func splitRsyslogEscapes(msg string) []string {
 	}
 	return strings.Split(msg, "#012")
 }
+
+// cutUnixStamp reads journalctl -o short-unix's "1795779856.900760 ".
+func cutUnixStamp(s string) (time.Time, string, bool) {
+	sp := strings.IndexByte(s, ' ')
+	dot := strings.IndexByte(s, '.')
+	if sp < 12 || dot < 9 || dot > sp || !allDigits(s[:dot]) || !allDigits(s[dot+1:sp]) {
+		return time.Time{}, s, false
+	}
+	secs, err1 := strconv.ParseInt(s[:dot], 10, 64)
+	frac := s[dot+1 : sp]
+	if len(frac) > 9 {
+		frac = frac[:9]
+	}
+	nanos, err2 := strconv.ParseInt(frac+strings.Repeat("0", 9-len(frac)), 10, 64)
+	if err1 != nil || err2 != nil {
+		return time.Time{}, s, false
+	}
+	return time.Unix(secs, nanos).UTC(), s[sp+1:], true
+}
+
+// cutShortFullStamp reads journalctl -o short-full's
+// "Fri 2026-11-27 11:44:16 UTC " (or with a fraction). Only UTC and GMT
+// give the instant; another zone name leaves the local clock to the host's
+// zone.
+func cutShortFullStamp(s string) (*Stamp, string, bool) {
+	sp := strings.IndexByte(s, ' ')
+	if sp < 2 || sp > 8 || len(s) < sp+12 || s[sp+5] != '-' || !allDigits(s[sp+1:sp+5]) {
+		return nil, s, false // cheap: most lines are RFC 3164
+	}
+	f := strings.SplitN(s, " ", 5)
+	if len(f) < 5 || len(f[0]) < 2 || len(f[1]) != 10 || !isISOStart(f[1]+"T00") {
+		return nil, s, false
+	}
+	t, err := time.Parse("2006-01-02", f[1])
+	h, m, sec, frac, ok := parseClock(f[2])
+	if err != nil || !ok || f[3] == "" || strings.IndexFunc(f[3], func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r == '+' || r == '-' || r >= '0' && r <= '9') }) >= 0 {
+		return nil, s, false
+	}
+	st := &Stamp{T: time.Date(t.Year(), t.Month(), t.Day(), h, m, sec, frac, time.UTC)}
+	st.Zoned = f[3] == "UTC" || f[3] == "GMT"
+	return st, f[4], true
+}
