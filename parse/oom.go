@@ -144,6 +144,8 @@ func (a *Assembler) line(st *hostState, r Record) {
 		return
 	}
 	d := st.cur
+	// Each case both recognises its line and applies it to d; the first
+	// that takes the line ends the switch.
 	switch {
 	case d.Trigger != nil && d.Trigger.PID == nil && !st.done && a.cpuLine(d, t):
 	case d.Trigger != nil && d.Cpuset == "" && d.TaskColumns == nil && a.cpusetLine(d, t):
