@@ -60,7 +60,7 @@ func ScanLog(ctx context.Context, path string, r io.Reader, sink Sink) (InputSta
 			if asm != nil {
 				asm.Add(rec)
 			}
-			if rec.Tag == "kernel" {
+			if rec.Tag == "kernel" || kernelOnly(rec.Format) {
 				return
 			}
 		}
@@ -93,6 +93,17 @@ func ScanLog(ctx context.Context, path string, r io.Reader, sink Sink) (InputSta
 		st.addError(readErr.Error())
 	}
 	return st, readErr
+}
+
+// kernelOnly reports the carriers that hold nothing but kernel messages, so
+// their records need no kubelet or runtime parsing. (dmesg --time-format iso
+// is not one: docker events print the same stamp.)
+func kernelOnly(f Format) bool {
+	switch f {
+	case FormatDmesg, FormatDmesgRaw, FormatDmesgX, FormatDmesgT, FormatKmsg, FormatContinuation:
+		return true
+	}
+	return false
 }
 
 // scanLines feeds every line to the decoder until the end of input, a read
