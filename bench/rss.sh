@@ -19,7 +19,7 @@ set -euo pipefail
 SIZE=${1:-1GiB}
 OOMS=${OOMS:-300}
 SEED=${SEED:-1}
-FORMAT=${FORMAT:-syslog}
+FORMAT=${FORMAT:-dmesg}
 RSS_LIMIT_MB=${RSS_LIMIT_MB:-64}
 
 die() { echo "rss.sh: $*" >&2; exit 2; }
