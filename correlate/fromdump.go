@@ -63,7 +63,7 @@ func FromDump(d *parse.Dump) Incident {
 	inc.Victim = victimOf(d)
 	inc.PageSizeBytes, inc.PageSizeFrom = pageSize(d)
 	if d.TaskMemcg != "" {
-		id := ParseCgroupPath(d.TaskMemcg)
+		id := parse.ParseCgroupPath(d.TaskMemcg)
 		inc.TaskCgroup = &id
 		inc.Kubernetes = kubernetesOf(id)
 	}
@@ -252,3 +252,5 @@ func optString(s string) *string {
 	}
 	return &s
 }
+
+func ptr[T any](v T) *T { return &v }

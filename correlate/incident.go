@@ -1,6 +1,13 @@
 package correlate
 
-import "time"
+import (
+	"time"
+
+	"github.com/oomtriage/oomtriage/parse"
+)
+
+// CgroupIdentity is what the victim's cgroup path says (parse.ParseCgroupPath).
+type CgroupIdentity = parse.CgroupIdentity
 
 // Incident is one entry of the JSON report's "incidents" array
 // (shared/spec/json-report-v1.md). Names and types are the contract: add

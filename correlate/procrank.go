@@ -228,7 +228,7 @@ func (inv *procInventory) rankOne(p *parse.Proc, memTotal int64, ver KubeVersion
 	var id CgroupIdentity
 	if p.Cgroup != "" {
 		r.Cgroup, r.CgroupSource = ptr(p.Cgroup), ptr(p.CgroupFrom)
-		id = ParseCgroupPath(p.Cgroup)
+		id = parse.ParseCgroupPath(p.Cgroup)
 	}
 	var pod *parse.Pod
 	var ctr *parse.Container

@@ -1,5 +1,7 @@
 package correlate
 
+import "github.com/oomtriage/oomtriage/parse"
+
 // scopeOf says whose limit was hit: the victim's container, its pod, a QoS
 // tier, node allocatable (the kubepods root), another memory cgroup, the
 // whole machine, a cpuset or a memory policy.
@@ -15,7 +17,7 @@ func scopeOf(inc *Incident) *string {
 	if inc.OOMMemcg == nil {
 		return nil
 	}
-	switch ParseCgroupPath(*inc.OOMMemcg).Level {
+	switch parse.ParseCgroupPath(*inc.OOMMemcg).Level {
 	case "container":
 		return ptr("container")
 	case "pod":

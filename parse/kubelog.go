@@ -328,27 +328,14 @@ func firstRankedPod(list string) string {
 }
 
 // cgroupPodAndContainer picks the pod UID and the container ID out of a
-// cgroup path such as /kubepods/burstable/pod<uid>/<64hex> or
-// /kubepods.slice/…-pod<uid_with_underscores>.slice/cri-containerd-<64hex>.scope.
+// cgroup path (or a systemd scope name), as ParseCgroupPath reads them.
 func cgroupPodAndContainer(path string) (podUID, containerID string) {
-	for i := strings.Index(path, "pod"); i >= 0; {
-		if cand := path[i+3:]; len(cand) >= 36 && isPodUID(cand[:36]) {
-			podUID = strings.ReplaceAll(cand[:36], "_", "-")
-			break
-		}
-		j := strings.Index(path[i+3:], "pod")
-		if j < 0 {
-			break
-		}
-		i += 3 + j
+	id := ParseCgroupPath(path)
+	if id.PodUID != nil {
+		podUID = *id.PodUID
 	}
-	leaf := path[strings.LastIndexByte(path, '/')+1:]
-	leaf = strings.TrimSuffix(leaf, ".scope")
-	for _, p := range []string{"cri-containerd-", "docker-", "crio-"} {
-		leaf = strings.TrimPrefix(leaf, p)
-	}
-	if isHex64(leaf) {
-		containerID = leaf
+	if id.ContainerID != nil {
+		containerID = *id.ContainerID
 	}
 	return podUID, containerID
 }

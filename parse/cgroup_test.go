@@ -1,4 +1,4 @@
-package correlate
+package parse
 
 import (
 	"strings"
@@ -47,7 +47,7 @@ func TestParseCgroupPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		id := ParseCgroupPath(tt.path)
-		got := []string{strOr(id.Runtime), strOr(id.ContainerID), strOr(id.PodUID), strOr(id.QOSTier)}
+		got := []string{strOrEmpty(id.Runtime), strOrEmpty(id.ContainerID), strOrEmpty(id.PodUID), strOrEmpty(id.QOSTier)}
 		want := []string{tt.runtime, tt.container, tt.pod, tt.tier}
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("%s:\n got %q\nwant %q", tt.path, got, want)
@@ -103,4 +103,11 @@ func levelOf(path string) string {
 		return "kubepods"
 	}
 	return "container"
+}
+
+func strOrEmpty(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

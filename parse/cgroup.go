@@ -1,7 +1,4 @@
-// Package correlate turns assembled OOM dumps into incidents: it derives
-// identities from cgroup paths, merges the same kill read from several
-// inputs, gives each incident a stable ID and orders them.
-package correlate
+package parse
 
 import "strings"
 
@@ -32,7 +29,7 @@ func ParseCgroupPath(path string) CgroupIdentity {
 	if n := len(parts); n > 0 {
 		id.Runtime, id.ContainerID, id.Conmon = parseRuntimeLeaf(parts[n-1])
 		if id.Runtime == nil && n > 1 && parts[n-2] == "docker" && isHex64(parts[n-1]) {
-			id.Runtime = ptr("docker")
+			id.Runtime = ptrOf("docker")
 		}
 	}
 	kube := -1
@@ -46,7 +43,7 @@ func ParseCgroupPath(path string) CgroupIdentity {
 	if kube < 0 {
 		return id
 	}
-	id.QOSTier = ptr("guaranteed")
+	id.QOSTier = ptrOf("guaranteed")
 	id.Level = "kubepods"
 	for i, p := range parts[kube+1:] {
 		if tier, uid, ok := parsePodComponent(p); ok {
@@ -79,7 +76,7 @@ func parseRuntimeLeaf(leaf string) (runtime, containerID *string, conmon bool) {
 		{"docker-", "docker"}, {"libpod-", "podman"},
 	} {
 		if id, ok := strings.CutPrefix(name, p.prefix); ok && isHex64(id) {
-			return ptr(p.runtime), &id, p.prefix == "crio-conmon-"
+			return ptrOf(p.runtime), &id, p.prefix == "crio-conmon-"
 		}
 	}
 	if isHex64(leaf) {
@@ -126,40 +123,17 @@ func tierComponent(p string) string {
 // looksLikeUID accepts a dashed UUID or a static pod's 32-hex config hash.
 func looksLikeUID(s string) bool {
 	if len(s) == 36 {
-		for i, c := range s {
-			if i == 8 || i == 13 || i == 18 || i == 23 {
-				if c != '-' {
-					return false
-				}
-			} else if !isHexRune(c) {
-				return false
-			}
-		}
-		return true
+		return isPodUID(s) && !strings.Contains(s, "_")
 	}
 	if len(s) != 32 {
 		return false
 	}
-	for _, c := range s {
-		if !isHexRune(c) {
+	for i := 0; i < len(s); i++ {
+		if !isHexByte(s[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func isHex64(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !isHexRune(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHexRune(c rune) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
-
-func ptr[T any](v T) *T { return &v }
+func ptrOf[T any](v T) *T { return &v }
